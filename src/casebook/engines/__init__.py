@@ -1,0 +1,1 @@
+"""Shared domain engines, product-neutral; apps build on them, they never import apps."""

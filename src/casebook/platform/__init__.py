@@ -1,0 +1,1 @@
+"""Infrastructure ports and their adapters; knows no product domain."""

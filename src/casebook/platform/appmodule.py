@@ -1,0 +1,56 @@
+"""The manifest every product package exposes: what the platform mounts, migrates and runs for it."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
+
+from casebook.platform.bus.events import Consumer
+
+if TYPE_CHECKING:
+    from casebook.platform.bootstrap import Platform
+    from casebook.platform.scheduler import Job
+
+DemoProgress = Callable[[int], None]  # advance the progress bar by n steps
+Demo = Callable[["Platform", DemoProgress], Awaitable[None]]
+StartupHook = Callable[["Platform"], Awaitable[None]]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BenchScenario:
+    """One request mix for the load generator: a method and path, with headers and a body."""
+
+    name: str
+    method: str = "GET"
+    path: str = "/"
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+    body: bytes | None = None
+
+
+BenchSetup = Callable[[str], Awaitable[Sequence[BenchScenario]]]  # base URL -> scenarios
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AppModule:
+    slug: str
+    title: str
+    description: str
+    api_routes: Sequence[Any] = ()  # Litestar controllers/handlers mounted under /api/<slug>
+    ui_routes: Sequence[Any] = ()  # mounted under /<slug>
+    template_dir: Path | None = None
+    model_modules: Sequence[str] = ()  # imported so Alembic sees this app's tables
+    consumers: Sequence[Consumer] = ()
+    jobs: Sequence["Job"] = ()
+    on_startup: Sequence[StartupHook] = ()
+    demo: Demo | None = None
+    demo_steps: int = 0  # length of the demo's progress bar
+    bench: BenchSetup | None = None
+
+    @property
+    def api_prefix(self) -> str:
+        return f"/api/{self.slug}"
+
+    @property
+    def ui_prefix(self) -> str:
+        return f"/{self.slug}"

@@ -1,0 +1,99 @@
+"""The database port: a writer and a reader over SQLAlchemy 2 async, tuned per dialect."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import AsyncIterator
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_READERS_MAX = 4
+POSTGRES_POOL_SIZE = 10
+POSTGRES_POOL_OVERFLOW = 10
+
+
+class Database:
+    """Opens sessions: `transaction()` for read-then-write work, `read()` for consistent reads.
+
+    SQLite allows one writer at a time, so its writer is a single pooled connection that
+    starts every transaction with BEGIN IMMEDIATE: writers queue in-process instead of
+    failing later with SQLITE_BUSY on lock upgrade. Readers use their own WAL connections.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            self.writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+            self.reader = create_async_engine(url, pool_size=SQLITE_READERS_MAX, max_overflow=0, pool_timeout=60)
+            _tune_sqlite(self.writer, begin="BEGIN IMMEDIATE")
+            _tune_sqlite(self.reader, begin="BEGIN")
+        elif self.dialect == "postgresql":
+            self.writer = create_async_engine(
+                url, pool_size=POSTGRES_POOL_SIZE, max_overflow=POSTGRES_POOL_OVERFLOW, pool_pre_ping=True,
+            )
+            self.reader = self.writer
+        else:
+            raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
+        self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def write_session(self) -> AsyncSession:
+        return self._write_sessions()
+
+    def read_session(self) -> AsyncSession:
+        return self._read_sessions()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction, committed on success and rolled back on any exception."""
+        async with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._read_sessions() as session, session.begin():
+            yield session
+
+    async def ping(self) -> None:
+        async with self.reader.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()
+
+
+def _tune_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # Take BEGIN out of the driver's hands so we choose IMMEDIATE or DEFERRED ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection) -> None:  # noqa: ANN001
+        connection.exec_driver_sql(begin)
+
+
+def open_database(url: str) -> Database:
+    return Database(url)

@@ -1,0 +1,30 @@
+"""The realtime port: publish a message to a topic; every subscriber, in any process, receives it."""
+
+from __future__ import annotations
+
+from typing import Any, AsyncContextManager, AsyncIterator, Protocol
+
+
+class Subscription(Protocol):
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]: ...
+
+
+class Realtime(Protocol):
+    async def publish(self, topic: str, message: dict[str, Any]) -> None: ...
+    def subscribe(self, *topics: str) -> AsyncContextManager[Subscription]:
+        """`async with rt.subscribe("account:1") as sub: async for message in sub: ...`"""
+    async def ping(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+def open_realtime(url: str) -> Realtime:
+    """`memory://` (in-process) or `redis://` (pub/sub across processes)."""
+    if url.startswith("memory://"):
+        from casebook.platform.realtime.memory import MemoryRealtime
+
+        return MemoryRealtime()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from casebook.platform.realtime.redis import RedisRealtime
+
+        return RedisRealtime(url)
+    raise ValueError(f"unsupported realtime URL: {url}")

@@ -1,0 +1,91 @@
+"""The unit of work: one database transaction, the events it stages and what runs after commit."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casebook.platform.bus.events import Event
+from casebook.platform.bus.models import OutboxRow
+
+if TYPE_CHECKING:
+    from casebook.platform.bootstrap import Platform
+
+log = structlog.get_logger(__name__)
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+class UnitOfWork:
+    """Services take this first and never commit; whoever opened it commits once.
+
+    `publish` writes an outbox row in this transaction, so a state change and the event
+    describing it commit together or not at all. `after_commit` callbacks run only once the
+    commit has succeeded (realtime pushes, cache invalidation), and their failures are logged,
+    never raised: the write they follow has already happened.
+    """
+
+    def __init__(self, platform: Platform, session: AsyncSession, *, is_read_only: bool = False) -> None:
+        self.platform = platform
+        self.session = session
+        self.is_read_only = is_read_only
+        self.events: list[Event] = []
+        self._after_commit: list[AfterCommit] = []
+
+    @property
+    def ids(self):  # noqa: ANN201
+        return self.platform.ids
+
+    @property
+    def clock(self):  # noqa: ANN201
+        return self.platform.clock
+
+    @property
+    def cache(self):  # noqa: ANN201
+        return self.platform.cache
+
+    def new_id(self) -> int:
+        return self.platform.ids.next_id()
+
+    def now(self):  # noqa: ANN201
+        return self.platform.clock.now()
+
+    def publish(self, subject: str, payload: dict[str, Any]) -> Event:
+        """Stage an event in the outbox of this transaction."""
+        assert not self.is_read_only, "publish on a read-only unit of work"
+        event = Event(id=self.new_id(), subject=subject, payload=payload, occurred_at=self.now())
+        self.session.add(OutboxRow(id=event.id, subject=event.subject, payload=event.payload,
+                                   occurred_at=event.occurred_at))
+        self.events.append(event)
+        return event
+
+    def after_commit(self, callback: AfterCommit) -> None:
+        self._after_commit.append(callback)
+
+    async def run_after_commit(self) -> None:
+        if self.events:
+            self.platform.bus.wake()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            try:
+                await callback()
+            except Exception:  # the commit stands; a missed push or invalidation is logged
+                log.exception("after_commit_failed", callback=getattr(callback, "__qualname__", repr(callback)))
+
+
+@contextlib.asynccontextmanager
+async def open_unit_of_work(platform: Platform, *, is_read_only: bool = False) -> AsyncIterator[UnitOfWork]:
+    """Commit on success, roll back on error, then run after-commit callbacks."""
+    database = platform.db
+    if is_read_only:
+        async with database.read_session() as session:  # closing rolls the read back
+            yield UnitOfWork(platform, session, is_read_only=True)
+        return
+    async with database.write_session() as session:
+        async with session.begin():
+            uow = UnitOfWork(platform, session)
+            yield uow
+    await uow.run_after_commit()

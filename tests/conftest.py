@@ -1,0 +1,60 @@
+"""Test fixtures: every port test runs on the embedded adapters, and on the real PostgreSQL,
+Redis and NATS when CASEBOOK_TEST_BACKENDS=all (then a missing service fails, never skips)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from casebook.platform.settings import Settings
+from tests.backends import DISTRIBUTED, distributed_settings, reset_distributed
+
+TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
+
+
+def backend_names() -> list[str]:
+    return ["embedded", "distributed"] if DISTRIBUTED else ["embedded"]
+
+
+@pytest.fixture(params=backend_names())
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def embedded_settings(tmp_path: Path, **changes: object) -> Settings:
+    return Settings(data_dir=tmp_path / "var", secret_key=TEST_SECRET_KEY, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def settings(backend: str, tmp_path: Path) -> AsyncIterator[Settings]:
+    """Settings for one test on the chosen backend, with its state wiped."""
+    if backend == "embedded":
+        yield embedded_settings(tmp_path)
+        return
+    settings = distributed_settings(tmp_path, secret_key=TEST_SECRET_KEY, run_id=uuid.uuid4().hex[:10])
+    await reset_distributed(settings)
+    yield settings
+
+
+@pytest.fixture
+async def platform(settings: Settings) -> AsyncIterator[object]:
+    """A migrated platform with its background work (relay, consumers, scheduler) running."""
+    from casebook.migrations import upgrade
+    from casebook.platform.bootstrap import running_platform
+    from tests.apps_under_test import TEST_APPS
+
+    async with running_platform(settings, TEST_APPS, role="cli") as platform:
+        await upgrade(platform.db)
+        await platform.start("serve")
+        yield platform
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"casebook backends: {', '.join(backend_names())}"
+
+
+os.environ.setdefault("CASEBOOK_LOG_LEVEL", "WARNING")
