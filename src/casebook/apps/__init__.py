@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from casebook.apps import guestbook
 from casebook.platform.appmodule import AppModule
 
-ALL_APPS: tuple[AppModule, ...] = ()
+ALL_APPS: tuple[AppModule, ...] = (
+    guestbook.module,
+)
 
 
 def select_apps(slugs: tuple[str, ...] | list[str] = ()) -> tuple[AppModule, ...]:

@@ -39,6 +39,8 @@ class Settings:
     run_background: bool = True  # relay, consumers and scheduler inside this process
     cache_memory_items_max: int = 100_000
     secure_cookies: bool = False  # set true behind HTTPS
+    access_log: bool = True
+    migrate_on_start: bool | None = None  # None: yes on SQLite (embedded), no on PostgreSQL
 
     def __post_init__(self) -> None:
         data_dir = Path(self.data_dir)
@@ -92,6 +94,8 @@ class Settings:
 
 def _coerce(annotation: object, raw: str) -> object:
     kind = str(annotation)
+    if "bool" in kind and "None" in kind and raw.strip().lower() in {"", "auto"}:
+        return None
     if "bool" in kind:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if "tuple" in kind:

@@ -1,0 +1,1 @@
+"""Identity: accounts, passwords, access and refresh tokens, UI sessions, login throttling and CSRF."""

@@ -1,0 +1,1 @@
+"""The web shell: landing page, layout, sign-in pages and the vendored static assets."""
