@@ -63,13 +63,16 @@ def check_display_name(display_name: str) -> str:
     return display_name
 
 
-def collect(checks: list) -> None:  # noqa: ANN001
-    """Run every zero-argument check and raise one Invalid listing all failed fields."""
+def check_registration(*, username: str, email: str, password: str) -> tuple[str, str]:
+    """(username, email) trimmed; one Invalid listing every failed field otherwise."""
     errors: list[dict[str, str]] = []
-    for check in checks:
+    checked: dict[str, str] = {}
+    for field, check in (("username", lambda: check_username(username)), ("email", lambda: check_email(email)),
+                         ("password", lambda: check_password(password))):
         try:
-            check()
+            checked[field] = check() or ""
         except Invalid as error:
             errors.extend(error.extra["errors"])
     if errors:
         raise Invalid("; ".join(f"{e['path']}: {e['message']}" for e in errors), errors=errors)
+    return checked["username"], checked["email"]

@@ -1,0 +1,155 @@
+"""The Redis cache: the same key space shared by every process, over one connection pool."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import redis.asyncio as redis
+from redis.exceptions import ResponseError
+
+# 64 connections: a Granian worker rarely has more requests in flight that touch the cache at once;
+# past that, callers wait for a free connection (up to the timeout) instead of opening more.
+POOL_CONNECTIONS_MAX = 64
+POOL_WAIT_TIMEOUT_S = 5.0
+
+
+class RedisCache:
+    """A `Cache` on Redis. Values stay bytes; sorted-set members are decoded as UTF-8."""
+
+    def __init__(self, url: str) -> None:
+        pool = redis.BlockingConnectionPool.from_url(
+            url, max_connections=POOL_CONNECTIONS_MAX, timeout=POOL_WAIT_TIMEOUT_S)
+        self._client = redis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            return await self._client.get(key)
+        except ResponseError as error:
+            raise _translate(key, error) from None
+
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        return await self._client.mget(keys)
+
+    async def set(self, key: str, value: bytes, *, ttl_s: float | None = None) -> None:
+        await self._client.set(key, value, px=_ttl_ms(ttl_s))
+
+    async def set_if_absent(self, key: str, value: bytes, *, ttl_s: float | None = None) -> bool:
+        return bool(await self._client.set(key, value, px=_ttl_ms(ttl_s), nx=True))
+
+    async def delete(self, *keys: str) -> int:
+        if not keys:
+            return 0
+        return await self._client.delete(*keys)
+
+    async def expire(self, key: str, ttl_s: float) -> bool:
+        # PEXPIRE with 0 deletes the key, as the memory adapter does for ttl_s <= 0
+        ttl_ms = max(1, round(ttl_s * 1000)) if ttl_s > 0 else 0
+        return bool(await self._client.pexpire(key, ttl_ms))
+
+    async def ttl_s(self, key: str) -> float | None:
+        ttl_ms = await self._client.pttl(key)
+        return None if ttl_ms < 0 else ttl_ms / 1000  # -2: no key, -1: no expiry
+
+    async def incr(self, key: str, by: int = 1, *, ttl_s: float | None = None) -> int:
+        """Atomic add; `ttl_s` is set only when the key is created by this call."""
+        try:
+            if ttl_s is None:
+                return await self._client.incrby(key, by)
+            # SET NX creates the key with its TTL only if absent; INCRBY keeps an existing TTL.
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.set(key, 0, px=_ttl_ms(ttl_s), nx=True)
+                pipe.incrby(key, by)
+                _, total = await pipe.execute()
+            return total
+        except ResponseError as error:
+            raise _translate(key, error) from None
+
+    async def zadd(self, key: str, members: dict[str, float], *, keep_top: int | None = None) -> None:
+        """Add or update; with `keep_top`, trim to the highest-scored `keep_top` members."""
+        assert keep_top is None or keep_top >= 0
+        mapping = {member: _check_score(score) for member, score in members.items()}
+        try:
+            if keep_top is None:
+                if mapping:
+                    await self._client.zadd(key, mapping)
+                return
+            async with self._client.pipeline(transaction=True) as pipe:
+                if mapping:
+                    pipe.zadd(key, mapping)
+                pipe.zremrangebyrank(key, 0, -(keep_top + 1))  # ranks ascend: drop all but the top
+                await pipe.execute()
+        except ResponseError as error:
+            raise _translate(key, error) from None
+
+    async def zrem(self, key: str, *members: str) -> int:
+        if not members:
+            return 0
+        return await self._z(self._client.zrem(key, *members), key)
+
+    async def zscore(self, key: str, member: str) -> float | None:
+        return await self._z(self._client.zscore(key, member), key)
+
+    async def zincrby(self, key: str, member: str, by: float) -> float:
+        return await self._z(self._client.zincrby(key, _check_score(by), member), key)
+
+    async def zcard(self, key: str) -> int:
+        return await self._z(self._client.zcard(key), key)
+
+    async def zrevrange(self, key: str, start: int, stop: int) -> list[tuple[str, float]]:
+        rows = await self._z(self._client.zrevrange(key, start, stop, withscores=True), key)
+        return [(member.decode(), score) for member, score in rows]
+
+    async def zrevrangebyscore(self, key: str, max_score: float, min_score: float, *, limit: int,
+                               exclusive_max: bool = False) -> list[tuple[str, float]]:
+        if limit <= 0:
+            return []
+        high = f"({_bound(max_score)}" if exclusive_max else _bound(max_score)
+        rows = await self._z(self._client.zrevrangebyscore(
+            key, high, _bound(min_score), start=0, num=limit, withscores=True), key)
+        return [(member.decode(), score) for member, score in rows]
+
+    async def _z(self, command, key: str):  # type: ignore[no-untyped-def]
+        try:
+            return await command
+        except ResponseError as error:
+            raise _translate(key, error) from None
+
+    async def ping(self) -> None:
+        await self._client.ping()
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def _ttl_ms(ttl_s: float | None) -> int | None:
+    if ttl_s is None:
+        return None
+    if not ttl_s > 0:
+        raise ValueError(f"ttl_s must be positive, got {ttl_s}")
+    return max(1, round(ttl_s * 1000))
+
+
+def _check_score(score: float) -> float:
+    score = float(score)
+    if math.isnan(score):
+        raise ValueError("a sorted-set score must not be NaN")
+    return score
+
+
+def _bound(score: float) -> str:
+    if math.isinf(score):
+        return "+inf" if score > 0 else "-inf"
+    return repr(float(score))
+
+
+def _translate(key: str, error: ResponseError) -> Exception:
+    """Redis's type errors as the memory adapter raises them, so callers see one behaviour."""
+    message = str(error)
+    if message.startswith("WRONGTYPE"):
+        return TypeError(f"cache key {key!r} holds a value of another type")
+    if "not an integer" in message:
+        return ValueError(f"cache key {key!r} does not hold an integer")
+    return error
