@@ -53,6 +53,17 @@ async def platform(settings: Settings) -> AsyncIterator[object]:
         yield platform
 
 
+@pytest.fixture
+async def client(platform: object) -> AsyncIterator[object]:
+    """An HTTP client on the whole ASGI app, over the `platform` fixture."""
+    from litestar.testing import AsyncTestClient
+
+    from casebook.asgi import create_app
+
+    async with AsyncTestClient(create_app(platform=platform)) as http:  # type: ignore[arg-type]
+        yield http
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"casebook backends: {', '.join(backend_names())}"
 

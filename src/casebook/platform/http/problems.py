@@ -8,6 +8,7 @@ import msgspec
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from casebook.platform.errors import PROBLEM_TYPE_BASE, CasebookError
 
@@ -79,6 +80,20 @@ def handle_unexpected(request: Request, error: Exception) -> Response:
                     "Something went wrong on our side; the request id in X-Request-ID identifies it.")
 
 
+def handle_integrity_error(request: Request, error: IntegrityError) -> Response:
+    """A uniqueness race the service could not see coming (two requests at once): the loser gets 409."""
+    log.warning("integrity_conflict", path=request.url.path, error=str(error.orig)[:200])
+    return _problem(request, 409, "conflict", "Conflict",
+                    "The request conflicts with a concurrent change; reload and try again.")
+
+
+def handle_operational_error(request: Request, error: OperationalError) -> Response:
+    """The database is overloaded or unreachable: tell the client to retry rather than blame it."""
+    log.error("database_unavailable", path=request.url.path, error=str(error.orig)[:200])
+    return problem_response(_base(request, 503, "unavailable", "Service unavailable",
+                                  "The database is busy or unreachable; retry shortly."), {"Retry-After": "1"})
+
+
 def _looks_malformed(detail: str) -> bool:
     lowered = detail.lower()
     return any(marker in lowered for marker in ("malformed", "json", "decode", "invalid content-length", "multipart"))
@@ -103,6 +118,8 @@ EXCEPTION_HANDLERS = {
     CasebookError: handle_casebook_error,
     ValidationException: handle_validation_error,
     HTTPException: handle_http_exception,
+    IntegrityError: handle_integrity_error,
+    OperationalError: handle_operational_error,
     Exception: handle_unexpected,
 }
 

@@ -24,6 +24,7 @@ from casebook.platform.idempotency.models import IdempotencyRow
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
+    from casebook.platform.uow import UnitOfWork
 
 KEY_HEADER = b"idempotency-key"
 KEY_LENGTH_MAX = 255
@@ -140,11 +141,10 @@ class IdempotencyMiddleware:
                                                                IdempotencyRow.key == key))
 
 
-async def prune_expired(platform: Platform) -> int:
-    """Delete stored answers past their 24 h; run by the scheduler."""
-    async with platform.db.transaction() as session:
-        result = await session.execute(delete(IdempotencyRow).where(IdempotencyRow.expires_at <= platform.clock.now()))
-        return result.rowcount or 0
+async def prune_expired(uow: UnitOfWork, _payload: dict[str, Any] | None = None) -> int:
+    """Delete stored answers past their 24 h; a periodic job of the platform."""
+    result = await uow.session.execute(delete(IdempotencyRow).where(IdempotencyRow.expires_at <= uow.now()))
+    return result.rowcount or 0
 
 
 def _caller_scope(scope: Scope, headers: dict[bytes, bytes], secret_key: str) -> str:
