@@ -8,8 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import httpx
 
@@ -35,9 +35,12 @@ def casebook_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "casebook", *args]
 
 
-def run_casebook(args: Sequence[str], *, env: Mapping[str, str], timeout_s: float = 120.0) -> str:
-    """Run a short casebook command (`migrate`, `check`) to completion; its output, or ProcessFailed."""
-    completed = subprocess.run(casebook_command(*args), env=dict(env), capture_output=True, text=True,
+def run_casebook(args: Sequence[str], *, env: Mapping[str, str], cwd: Path, timeout_s: float = 120.0) -> str:
+    """Run a short casebook command (`migrate`, `check`) to completion; its output, or ProcessFailed.
+
+    `cwd` should be a scratch directory: Settings also read a `.env` file from the working directory.
+    """
+    completed = subprocess.run(casebook_command(*args), env=dict(env), cwd=cwd, capture_output=True, text=True,
                                timeout=timeout_s, check=False)
     if completed.returncode != 0:
         raise ProcessFailed(f"`casebook {' '.join(args)}` exited with {completed.returncode}:\n"
@@ -92,8 +95,9 @@ class CasebookProcess:
         assert self._process is None, "already started"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(casebook_command(*self.args), env=self.env, stdout=log,
-                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            # Run next to the log, in the scratch directory: Settings would read a `.env` from the cwd.
+            self._process = subprocess.Popen(casebook_command(*self.args), env=self.env, cwd=self.log_path.parent,
+                                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                              start_new_session=True)
         return self
 

@@ -6,8 +6,8 @@ import dataclasses
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from casebook.platform.appmodule import BenchScenario
 
@@ -113,7 +113,7 @@ def run(base_url: str, scenario: BenchScenario, *, threads: int, connections: in
                        headers=scenario.headers)
     completed = _run_process(args, timeout_s=duration_s + WRK_GRACE_S)
     if completed.returncode != 0:
-        raise WrkError(f"wrk exited with {completed.returncode}: {completed.stderr.strip()}")
+        raise WrkError(f"wrk exited with {completed.returncode}: {(completed.stderr + completed.stdout).strip()}")
     return parse_report(completed.stdout)
 
 

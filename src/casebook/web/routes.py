@@ -16,6 +16,7 @@ from casebook.platform.bootstrap import Platform
 from casebook.platform.errors import CasebookError, Invalid, LimitExceeded
 from casebook.platform.identity import authentication, rules, service
 from casebook.platform.identity.csrf import SESSION_COOKIE, csrf_middleware
+from casebook.platform.identity.dependencies import PlatformDependency, resolve_credential
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.identity.routes import client_address
 from casebook.platform.uow import UnitOfWork
@@ -27,7 +28,7 @@ Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 @get("/", include_in_schema=False)
-async def landing(platform: Platform, maybe_account: AuthenticatedAccount | None) -> Template:
+async def landing(platform: PlatformDependency, maybe_account: AuthenticatedAccount | None) -> Template:
     return Template("index.html", context={"account": maybe_account, "apps": platform.apps})
 
 
@@ -39,7 +40,7 @@ async def login_page(maybe_account: AuthenticatedAccount | None, next: str | Non
 
 
 @post("/login", include_in_schema=False)
-async def sign_in(request: Request, platform: Platform, data: dict[str, Any] = Form) -> Response:
+async def sign_in(request: Request, platform: PlatformDependency, data: dict[str, Any] = Form) -> Response:
     form = _fields(data, "login", "password", "next")
     try:
         token = await authentication.start_session(platform, login=form["login"], password=form["password"],
@@ -57,7 +58,7 @@ async def register_page(maybe_account: AuthenticatedAccount | None) -> Response:
 
 
 @post("/register", include_in_schema=False)
-async def register(platform: Platform, data: dict[str, Any] = Form) -> Response:
+async def register(platform: PlatformDependency, data: dict[str, Any] = Form) -> Response:
     form = _fields(data, "username", "email", "password")
     try:
         async with platform.uow() as uow:
@@ -70,23 +71,21 @@ async def register(platform: Platform, data: dict[str, Any] = Form) -> Response:
 
 
 @get("/register/check", include_in_schema=False)
-async def check_registration_field(reader: UnitOfWork, field: str, value: str = "") -> Template:
-    """htmx inline validation: a one-line verdict on one field of the registration form."""
-    value = value[:FORM_FIELD_LENGTH_MAX]
+async def check_registration_field(reader: UnitOfWork, username: str | None = None,
+                                   email: str | None = None) -> Template:
+    """htmx inline validation: a one-line verdict on the username or email being typed."""
     try:
-        if field == "username":
-            rules.check_username(value)
-            await service._check_username_free(reader, rules.normalize_username(value))
-        elif field == "email":
-            rules.check_email(value)
-            await service._check_email_free(reader, rules.normalize_email(value))
-        elif field == "password":
-            rules.check_password(value)
+        if username is not None:
+            username = rules.check_username(username[:FORM_FIELD_LENGTH_MAX])
+            await service.check_username_free(reader, rules.normalize_username(username))
+        elif email is not None:
+            email = rules.check_email(email[:FORM_FIELD_LENGTH_MAX])
+            await service.check_email_free(reader, rules.normalize_email(email))
         else:
-            raise Invalid("Unknown field.", field="field")
+            raise Invalid("Name a field: username or email.", field="username")
     except CasebookError as error:
         return Template("_field_hint.html", context={"is_ok": False, "message": error.detail})
-    return Template("_field_hint.html", context={"is_ok": True, "message": "Looks good."})
+    return Template("_field_hint.html", context={"is_ok": True, "message": "Available."})
 
 
 @post("/logout", include_in_schema=False)
@@ -98,7 +97,7 @@ async def sign_out(request: Request, uow: UnitOfWork) -> Redirect:
 
 
 @get("/account", include_in_schema=False)
-async def account_page(platform: Platform, maybe_account: AuthenticatedAccount | None,
+async def account_page(platform: PlatformDependency, maybe_account: AuthenticatedAccount | None,
                        saved: str | None = None) -> Response:
     if maybe_account is None:
         return Redirect("/login", query_params={"next": "/account"})
@@ -108,7 +107,8 @@ async def account_page(platform: Platform, maybe_account: AuthenticatedAccount |
 
 
 @post("/account", include_in_schema=False)
-async def update_account(platform: Platform, account: AuthenticatedAccount, data: dict[str, Any] = Form) -> Response:
+async def update_account(platform: PlatformDependency, account: AuthenticatedAccount,
+                         data: dict[str, Any] = Form) -> Response:
     form = _fields(data, "display_name", "email")
     try:
         async with platform.uow() as uow:
@@ -120,10 +120,10 @@ async def update_account(platform: Platform, account: AuthenticatedAccount, data
 
 
 @post("/account/password", include_in_schema=False)
-async def change_password(request: Request, platform: Platform, account: AuthenticatedAccount,
+async def change_password(request: Request, platform: PlatformDependency, account: AuthenticatedAccount,
                           data: dict[str, Any] = Form) -> Response:
     form = _fields(data, "current_password", "new_password")
-    credential = await authentication_credential(request, platform)
+    credential = await resolve_credential(request, platform)
     try:
         async with platform.uow() as uow:
             await service.change_password(uow, account_id=account.id, current_password=form["current_password"],
@@ -132,12 +132,6 @@ async def change_password(request: Request, platform: Platform, account: Authent
     except CasebookError as error:
         return await _account_error(platform, account, error, values={})
     return Redirect("/account", status_code=303, query_params={"saved": "password"})
-
-
-async def authentication_credential(request: Request, platform: Platform):  # noqa: ANN201
-    from casebook.platform.identity.dependencies import resolve_credential
-
-    return await resolve_credential(request, platform)
 
 
 def _signed_in(platform: Platform, token: str, next_path: str) -> Redirect:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import mimetypes
 import re
-from typing import Any, AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import obstore
 import structlog
@@ -21,6 +22,7 @@ log = structlog.get_logger(__name__)
 STREAM_CHUNK_BYTES = 256 * 1024  # big enough to keep syscalls rare, small enough to start sending fast
 PUT_CHUNK_BYTES = 8 * 1024 * 1024  # multipart part size for streamed puts (S3's minimum is 5 MiB)
 CONTENT_TYPE_CHARS_MAX = 255
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _CONTENT_TYPE_PATTERN = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;\s*[\x20-\x7e]*)?")
 
 
@@ -32,8 +34,16 @@ def validate_content_type(content_type: str | None) -> str | None:
     return content_type
 
 
-def guess_content_type(key: str) -> str | None:
-    return mimetypes.guess_type(key, strict=False)[0]
+# Media types the system's mime.types often lacks or gets wrong (.ts is not Qt Linguist here).
+MEDIA_CONTENT_TYPES = {".ts": "video/mp2t", ".m3u8": "application/vnd.apple.mpegurl", ".m4s": "video/iso.segment",
+                       ".webp": "image/webp", ".avif": "image/avif", ".opus": "audio/ogg", ".webm": "video/webm"}
+
+
+def guess_content_type(key: str) -> str:
+    """The type a key's extension implies; the generic binary type otherwise."""
+    extension = "." + key.rsplit(".", 1)[-1].lower() if "." in key.rsplit("/", 1)[-1] else ""
+    return (MEDIA_CONTENT_TYPES.get(extension) or mimetypes.guess_type(key, strict=False)[0]
+            or DEFAULT_CONTENT_TYPE)
 
 
 def bare_etag(etag: str | None) -> str:

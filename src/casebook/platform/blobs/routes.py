@@ -10,6 +10,7 @@ from litestar.response import Stream
 
 from casebook.platform.blobs import BlobInfo, uploads
 from casebook.platform.blobs.keys import validate_key
+from casebook.platform.blobs.objects import DEFAULT_CONTENT_TYPE
 from casebook.platform.blobs.ranges import Unsatisfiable, etag_matches, parse_range, quoted
 from casebook.platform.blobs.schemas import BlobRead, UploadComplete, UploadCreate, UploadRead
 from casebook.platform.blobs.signing import content_disposition
@@ -19,7 +20,6 @@ from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.uow import UnitOfWork
 
 UPLOAD_CHUNK_MEDIA_TYPE = "application/offset+octet-stream"  # as in tus
-DEFAULT_MEDIA_TYPE = "application/octet-stream"
 # Uploaded bytes are served from our own origin: never let them run as a page.
 BLOB_SECURITY_HEADERS = {"Content-Security-Policy": "default-src 'none'; sandbox", "X-Content-Type-Options": "nosniff"}
 
@@ -80,18 +80,16 @@ async def download_blob(request: Request, platform: Any, key: str, expires: str 
         return Response(content=b"", status_code=304, headers=headers)
     start, end = byte_range or (0, None)
     return Stream(download.blobs.stream(download.key, start=start, end=end), status_code=status,
-                  media_type=info.content_type or DEFAULT_MEDIA_TYPE, headers=headers)
+                  media_type=info.content_type or DEFAULT_CONTENT_TYPE, headers=headers)
 
 
 @head("/api/blobs/{key:path}", summary="Blob headers by signed URL", tags=["blobs"])
 async def head_blob(request: Request, platform: Any, key: str, expires: str | None = None,
-                    sig: str | None = None, filename: str | None = None) -> Response:
+                    sig: str | None = None, filename: str | None = None) -> Response[None]:
     download = _Download(request, platform.blobs, key, expires, sig, filename)
     info, status, headers, _ = await download.plan()
-    if status == 416:
-        return _range_problem(request, headers)
     return Response(content=b"", status_code=status, headers=headers,
-                    media_type=info.content_type or DEFAULT_MEDIA_TYPE)
+                    media_type=info.content_type or DEFAULT_CONTENT_TYPE)
 
 
 @post("/api/uploads", summary="Start a resumable upload", tags=["uploads"], status_code=201)
@@ -108,20 +106,20 @@ async def start_upload(data: UploadCreate, account: AuthenticatedAccount, uow: U
 @patch("/api/uploads/{upload_id:int}", summary="Append a chunk at Upload-Offset", tags=["uploads"],
        status_code=204)
 async def append_chunk(request: Request, upload_id: int, account: AuthenticatedAccount,
-                       uow: UnitOfWork) -> Response:
+                       uow: UnitOfWork) -> Response[None]:
     media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if media_type != UPLOAD_CHUNK_MEDIA_TYPE:
         raise UnsupportedMediaType(f"send chunks as {UPLOAD_CHUNK_MEDIA_TYPE}")
     offset = _upload_offset(request.headers.get("upload-offset"))
     upload = await uploads.append_upload(uow, upload_id=upload_id, owner_id=account.id, offset=offset,
                                          data=await request.body())
-    return Response(content=b"", status_code=204, headers={"Upload-Offset": str(upload.offset_bytes)})
+    return Response(content=None, status_code=204, headers={"Upload-Offset": str(upload.offset_bytes)})
 
 
 @head("/api/uploads/{upload_id:int}", summary="The committed offset of an upload", tags=["uploads"])
-async def head_upload(upload_id: int, account: AuthenticatedAccount, uow: UnitOfWork) -> Response:
+async def head_upload(upload_id: int, account: AuthenticatedAccount, uow: UnitOfWork) -> Response[None]:
     upload = await uploads.get_upload(uow, upload_id=upload_id, owner_id=account.id)
-    return Response(content=b"", headers={"Upload-Offset": str(upload.offset_bytes), "Cache-Control": "no-store"})
+    return Response(content=None, headers={"Upload-Offset": str(upload.offset_bytes), "Cache-Control": "no-store"})
 
 
 @get("/api/uploads/{upload_id:int}", summary="An upload and its committed offset", tags=["uploads"])

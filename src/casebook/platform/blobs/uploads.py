@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from typing import AsyncIterator
 
 import msgspec
 from sqlalchemy import select
@@ -156,7 +156,7 @@ async def purge_expired_uploads(uow: UnitOfWork, *, limit: int = UPLOADS_PURGED_
     return len(rows)
 
 
-async def _parts(blobs, row: BlobUploadRow, part_keys: list[str], *,  # noqa: ANN001
+async def _parts(blobs, row: BlobUploadRow, part_keys: list[str], *,
                  read: bool = True) -> AsyncIterator[bytes]:
     """The committed parts in order: each starts where the previous one ended."""
     offset = 0

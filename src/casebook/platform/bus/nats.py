@@ -132,6 +132,8 @@ class NatsBus:
         client, self._client, self._jetstream = self._client, None, None
         if client is not None:
             with contextlib.suppress(Exception):
+                await client.flush(timeout=PING_TIMEOUT_S)  # the last acks and naks
+            with contextlib.suppress(Exception):
                 await client.close()
 
     async def drain(self, timeout_s: float = 10.0) -> None:
@@ -205,9 +207,14 @@ class NatsBus:
                 log.exception("bus_fetch_failed", consumer=consumer.name)
                 await asyncio.sleep(RETRY_PAUSE_S)
                 continue
-            for message in messages:
+            for index, message in enumerate(messages):
                 try:
                     await self._handle(consumer, message)
+                except asyncio.CancelledError:  # stopping: hand what we hold to other workers now
+                    for unfinished in messages[index:]:
+                        with contextlib.suppress(Exception):
+                            await unfinished.nak()
+                    raise
                 except Exception:  # an ack or dead letter failed: JetStream redelivers after ack_wait
                     log.exception("bus_message_failed", consumer=consumer.name)
 

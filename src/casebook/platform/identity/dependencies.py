@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Request
 from litestar.di import Provide
+from litestar.params import Dependency
 
 from casebook.platform.bootstrap import Platform
 from casebook.platform.errors import Unauthorized
 from casebook.platform.identity import authentication
+from casebook.platform.identity.csrf import SESSION_COOKIE
 from casebook.platform.identity.principal import AuthenticatedAccount
 
-SESSION_COOKIE = "casebook_session"
+# Handlers take the platform as `platform: PlatformDependency`: validating the holder on every
+# request would cost time and trip over its forward references.
+PlatformDependency = Annotated[Platform, Dependency(skip_validation=True)]
 _BEARER_PREFIX = "bearer "
 
 
@@ -23,7 +29,7 @@ class Credential(msgspec.Struct, frozen=True, kw_only=True):
     session_id: int | None = None  # session cookie: the session row
 
 
-async def resolve_credential(request: Request, platform: Platform) -> Credential | None:
+async def resolve_credential(request: Request, platform: PlatformDependency) -> Credential | None:
     """A bearer header wins over the cookie; a malformed or expired bearer token is a 401, while a
     stale session cookie is simply no session."""
     authorization = request.headers.get("authorization")
@@ -42,7 +48,7 @@ async def resolve_credential(request: Request, platform: Platform) -> Credential
     return Credential(account=account, session_id=principal.session_id)
 
 
-async def provide_account(request: Request, platform: Platform) -> AuthenticatedAccount:
+async def provide_account(request: Request, platform: PlatformDependency) -> AuthenticatedAccount:
     authorization = request.headers.get("authorization")
     if authorization is not None and authorization[:7].lower() == _BEARER_PREFIX:
         # The hot path: a signature check and nothing else (no database, no cache).
@@ -53,7 +59,7 @@ async def provide_account(request: Request, platform: Platform) -> Authenticated
     return credential.account
 
 
-async def provide_maybe_account(request: Request, platform: Platform) -> AuthenticatedAccount | None:
+async def provide_maybe_account(request: Request, platform: PlatformDependency) -> AuthenticatedAccount | None:
     credential = await resolve_credential(request, platform)
     return credential.account if credential else None
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from litestar import Request, Response, get, patch, post
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from casebook.platform.bootstrap import Platform
 from casebook.platform.errors import Unauthorized
 from casebook.platform.identity import authentication, service
-from casebook.platform.identity.dependencies import SESSION_COOKIE, resolve_credential
+from casebook.platform.identity.dependencies import SESSION_COOKIE, PlatformDependency, resolve_credential
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.identity.schemas import (
     AccountCreate, AccountRead, AccountUpdate, LoginRequest, LogoutRequest, PasswordChange, RefreshRequest, TokenPair,
@@ -30,7 +29,7 @@ async def register_account(data: AccountCreate, uow: UnitOfWork) -> AccountRead:
 
 
 @get("/api/accounts/me", tags=TAGS, summary="The signed-in account")
-async def read_me(account: AuthenticatedAccount, platform: Platform) -> Response[AccountRead]:
+async def read_me(account: AuthenticatedAccount, platform: PlatformDependency) -> Response[AccountRead]:
     # Cached JSON bytes go out as they are: this is the benchmarked authenticated read.
     return Response(await service.read_account_json(platform, account.id), media_type="application/json")
 
@@ -44,7 +43,7 @@ async def update_me(data: AccountUpdate, account: AuthenticatedAccount, uow: Uni
 
 @post("/api/accounts/me/password", tags=TAGS, status_code=HTTP_204_NO_CONTENT,
       summary="Change the password; signs out every other session and refresh family")
-async def change_my_password(data: PasswordChange, request: Request, platform: Platform, uow: UnitOfWork) -> None:
+async def change_my_password(data: PasswordChange, request: Request, platform: PlatformDependency, uow: UnitOfWork) -> None:
     credential = await resolve_credential(request, platform)
     if credential is None:
         raise Unauthorized("Sign in, or send 'Authorization: Bearer <access token>'.")
@@ -54,13 +53,13 @@ async def change_my_password(data: PasswordChange, request: Request, platform: P
 
 
 @post("/api/auth/login", tags=TAGS, status_code=200, summary="Exchange a password for a token pair")
-async def login(data: LoginRequest, request: Request, platform: Platform) -> TokenPair:
+async def login(data: LoginRequest, request: Request, platform: PlatformDependency) -> TokenPair:
     return await authentication.login(platform, login=data.login, password=data.password,
                                       client_address=client_address(request))
 
 
 @post("/api/auth/refresh", tags=TAGS, status_code=200, summary="Rotate a refresh token")
-async def refresh(data: RefreshRequest, platform: Platform) -> TokenPair:
+async def refresh(data: RefreshRequest, platform: PlatformDependency) -> TokenPair:
     return await authentication.refresh(platform, refresh_token=data.refresh_token)
 
 

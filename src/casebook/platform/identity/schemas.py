@@ -61,7 +61,7 @@ class LogoutRequest(Schema):
     refresh_token: Secret | None = None
 
 
-class TokenPair(Schema):
+class TokenPair(Schema, kw_only=True):
     access_token: str
     refresh_token: str
     token_type: str = "Bearer"

@@ -34,8 +34,8 @@ async def register(uow: UnitOfWork, *, username: str, email: str, password: str,
     username_normalized, email_normalized = rules.normalize_username(username), rules.normalize_email(email)
     # Hash before the first statement: the write transaction starts lazily, so no lock is held meanwhile.
     password_hash = await passwords.hash_password(password)
-    await _check_username_free(uow, username_normalized)
-    await _check_email_free(uow, email_normalized)
+    await check_username_free(uow, username_normalized)
+    await check_email_free(uow, email_normalized)
     now = uow.now()
     account = Account(id=uow.new_id(), username=username, username_normalized=username_normalized, email=email,
                       email_normalized=email_normalized, display_name=display_name,
@@ -102,7 +102,7 @@ async def update_account(uow: UnitOfWork, *, account_id: int, display_name: str 
         email = rules.check_email(email)
         email_normalized = rules.normalize_email(email)
         if email_normalized != account.email_normalized:
-            await _check_email_free(uow, email_normalized)
+            await check_email_free(uow, email_normalized)
         account.email, account.email_normalized = email, email_normalized
     account.updated_at = uow.now()
     await _flush_unique(uow)
@@ -144,7 +144,7 @@ async def set_password_hash(uow: UnitOfWork, *, account_id: int, password_hash: 
     await uow.session.execute(update(Account).where(Account.id == account_id).values(password_hash=password_hash))
 
 
-async def _check_username_free(uow: UnitOfWork, username_normalized: str) -> None:
+async def check_username_free(uow: UnitOfWork, username_normalized: str) -> None:
     taken = await uow.session.scalar(
         select(func.count()).select_from(Account).where(Account.username_normalized == username_normalized))
     if taken:
@@ -152,7 +152,7 @@ async def _check_username_free(uow: UnitOfWork, username_normalized: str) -> Non
                        errors=[{"path": "username", "message": "That username is taken."}])
 
 
-async def _check_email_free(uow: UnitOfWork, email_normalized: str) -> None:
+async def check_email_free(uow: UnitOfWork, email_normalized: str) -> None:
     taken = await uow.session.scalar(
         select(func.count()).select_from(Account).where(Account.email_normalized == email_normalized))
     if taken:
@@ -183,5 +183,5 @@ def _forget_account_after_commit(uow: UnitOfWork, account_id: int, *extra_keys: 
 
 
 __all__ = ["ACCOUNT_CACHE_TTL_S", "account_cache_key", "change_password", "find_account",
-           "find_account_by_login", "find_accounts_by_ids", "get_account", "read_account", "read_account_json",
+           "check_email_free", "check_username_free", "find_account_by_login", "find_accounts_by_ids", "get_account", "read_account", "read_account_json",
            "register", "set_password_hash", "update_account"]

@@ -14,7 +14,14 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from casebook.platform.scheduler.models import JOB_DEAD, JOB_DONE, JOB_PENDING, DelayedJobRow, LeaseRow, SlotRunRow
+from casebook.platform.scheduler.models import (
+    JOB_DEAD,
+    JOB_DONE,
+    JOB_PENDING,
+    DelayedJobRow,
+    LeaseRow,
+    SlotRunRow,
+)
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
@@ -50,8 +57,8 @@ async def schedule(uow: UnitOfWork, name: str, *, run_at: datetime, payload: dic
     assert not uow.is_read_only, "schedule on a read-only unit of work"
     if name not in uow.platform.scheduler.job_names:
         raise ValueError(f"unknown scheduler job: {name}")
-    values = dict(id=uow.new_id(), name=name, key=key, run_at=run_at, payload=payload, attempts=0,
-                  status=JOB_PENDING)
+    values = {"id": uow.new_id(), "name": name, "key": key, "run_at": run_at, "payload": payload,
+              "attempts": 0, "status": JOB_PENDING}
     table = DelayedJobRow.__table__
     if key is None:
         await uow.session.execute(table.insert().values(**values))

@@ -1,8 +1,8 @@
 """Tables of the search port: the documents every index is built from (`search_documents`).
 
 The full-text structures live outside Base.metadata, created by migration 0004 per dialect:
-SQLite has the FTS5 table `search_documents_fts` (external content, kept in sync by triggers),
-PostgreSQL a generated `search_vector` tsvector column with a GIN index.
+SQLite has the FTS5 table `search_fts` (external content, kept in sync by triggers),
+PostgreSQL a generated `search_vector` tsvector column (configuration `search_simple`) with a GIN index.
 """
 
 from __future__ import annotations

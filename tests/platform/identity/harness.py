@@ -1,0 +1,82 @@
+"""Test harness for identity and the web shell: the ASGI app over a platform, clients, query counting."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any, Iterator
+
+import httpx
+from sqlalchemy import event
+
+from casebook.platform.bootstrap import Platform
+
+PASSWORD = "correct horse battery staple"
+
+
+def build_app(platform: Platform) -> Any:
+    try:
+        from casebook.asgi import create_app
+    except ImportError:  # TEMPORARY, see interim.py
+        from tests.platform.identity.interim import partial_app
+
+        return partial_app(platform)
+    return create_app(platform.settings, platform.apps, platform=platform)
+
+
+def client_at(app: Any, address: str) -> httpx.AsyncClient:
+    """A client whose requests come from `address` (the test client's own is 'testclient')."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 50000)),
+                             base_url="http://testserver")
+
+
+async def register(client: Any, username: str, *, password: str = PASSWORD, email: str | None = None) -> dict:
+    answer = await client.post("/api/accounts", json={"username": username, "email": email or f"{username}@example.com",
+                                                      "password": password})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+async def login(client: Any, login: str, *, password: str = PASSWORD) -> dict:
+    answer = await client.post("/api/auth/login", json={"login": login, "password": password})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def bearer(tokens: dict) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def csrf_token(client: Any, page: str = "/login") -> str:
+    """Load an HTML page so the client holds the CSRF cookie; return its value."""
+    answer = await client.get(page)
+    assert answer.status_code == 200, answer.text
+    token = client.cookies.get("casebook_csrf")
+    assert token, "an HTML page sets the casebook_csrf cookie"
+    assert re.search(rf'name="_csrf" value="{re.escape(token)}"', answer.text) or page == "/"
+    return token
+
+
+async def sign_in_with_form(client: Any, login: str, *, password: str = PASSWORD) -> None:
+    token = await csrf_token(client, "/login")
+    answer = await client.post("/login", data={"login": login, "password": password, "_csrf": token})
+    assert answer.status_code == 303, answer.text
+    assert client.cookies.get("casebook_session")
+
+
+@contextlib.contextmanager
+def counted_statements(platform: Platform) -> Iterator[list[str]]:
+    """Every SQL statement sent on the platform's writer and reader engines inside the block."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    engines = {id(engine): engine for engine in (platform.db.writer.sync_engine, platform.db.reader.sync_engine)}
+    for engine in engines.values():
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        for engine in engines.values():
+            event.remove(engine, "before_cursor_execute", count)
