@@ -56,11 +56,14 @@ async def platform(settings: Settings) -> AsyncIterator[object]:
 @pytest.fixture
 async def client(platform: object) -> AsyncIterator[object]:
     """An HTTP client on the whole ASGI app, over the `platform` fixture."""
-    from litestar.testing import AsyncTestClient
+    import httpx
 
     from casebook.asgi import create_app
 
-    async with AsyncTestClient(create_app(platform=platform)) as http:  # type: ignore[arg-type]
+    # ASGITransport runs the app in this test's event loop, beside the platform's background work
+    # (Litestar's AsyncTestClient runs it in another thread, where it can wait on SQLite's writer forever).
+    transport = httpx.ASGITransport(app=create_app(platform=platform))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
 

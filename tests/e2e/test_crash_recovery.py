@@ -61,6 +61,7 @@ async def test_acknowledged_writes_survive_sigkill_and_are_consumed_once(backend
                 assert answer.json()["body"] == body
         # and the database holds nothing else: no write twice, none that nobody asked for
         stored = await entries(stack.backends)
+        print(f"requested {len(requested)}, acknowledged {len(acknowledged)}, stored {len(stored)}")
         bodies = list(stored.values())
         assert len(bodies) == len(set(bodies)), "an entry was stored twice"
         assert set(acknowledged) <= set(bodies)

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
+import httpx
 import pytest
-from litestar.testing import AsyncTestClient
 
-from tests.platform.identity.harness import build_app
-
-
-@pytest.fixture
-async def platform(settings: Any) -> AsyncIterator[Any]:
-    """TEMPORARY: the shared fixture when every port imports, else a partial platform (interim.py)."""
-    from casebook.migrations import upgrade
-    from casebook.platform.bootstrap import running_platform
-    from tests.apps_under_test import TEST_APPS
-
-    try:
-        context = running_platform(settings, TEST_APPS, role="cli")
-        platform = await context.__aenter__()
-    except ImportError:
-        from tests.platform.identity.interim import partial_platform
-
-        platform = await partial_platform(settings)
-        yield platform
-        await platform.cache.close()
-        await platform.db.dispose()
-        return
-    try:
-        await upgrade(platform.db)
-        await platform.start("serve")
-        yield platform
-    finally:
-        await context.__aexit__(None, None, None)
+from tests.platform.identity.harness import build_app, client_at
 
 
 @pytest.fixture
@@ -42,6 +17,8 @@ def app(platform: Any) -> Any:
 
 
 @pytest.fixture
-async def client(app: Any) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app) as client:
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    # In the test's own event loop: Litestar's AsyncTestClient runs the app in a portal thread
+    # while blocking this loop, which deadlocks against the platform's background work here.
+    async with client_at(app, "testclient") as client:
         yield client

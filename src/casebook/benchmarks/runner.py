@@ -211,7 +211,7 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     if "me_over_bare" in ratios:
         ratio, aim = ratios["me_over_bare"], ratios["me_over_bare_aim"]
         verdict = "[green]meets[/]" if ratio >= aim else "[red]below[/]"
-        console.print(f"me/bare: {ratio:.2f} ({verdict} the aim of ≥ {aim})")
+        console.print(f"me/bare: {ratio:.3f} ({verdict} the aim of ≥ {aim})")
 
 
 def results_dir() -> Path:

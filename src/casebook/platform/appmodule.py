@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from casebook.platform.bus.events import Consumer
+from casebook.platform.scheduler import Job
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
-    from casebook.platform.scheduler import Job
 
 DemoProgress = Callable[[int], None]  # advance the progress bar by n steps
 Demo = Callable[["Platform", DemoProgress], Awaitable[None]]
@@ -41,7 +41,7 @@ class AppModule:
     template_dir: Path | None = None
     model_modules: Sequence[str] = ()  # imported so Alembic sees this app's tables
     consumers: Sequence[Consumer] = ()
-    jobs: Sequence["Job"] = ()
+    jobs: Sequence[Job] = ()
     on_startup: Sequence[StartupHook] = ()
     demo: Demo | None = None
     demo_steps: int = 0  # length of the demo's progress bar

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from typing import AsyncIterator, Literal, Sequence
 
 import structlog
@@ -17,7 +16,8 @@ from casebook.platform.db.engine import Database, open_database
 from casebook.platform.geo import Geo, open_geo
 from casebook.platform.ids import IdGenerator
 from casebook.platform.realtime import Realtime, open_realtime
-from casebook.platform.scheduler import Scheduler
+from casebook.platform.idempotency import middleware as idempotency
+from casebook.platform.scheduler import Job, Scheduler
 from casebook.platform.search import Search, open_search
 from casebook.platform.settings import Settings
 from casebook.platform.uow import UnitOfWork, open_unit_of_work
@@ -26,27 +26,32 @@ log = structlog.get_logger(__name__)
 
 Role = Literal["serve", "worker", "cli"]
 
+PLATFORM_JOBS = (
+    Job(name="platform.prune_idempotency", handler=idempotency.prune_expired, every_s=3600),
+)
 
-@dataclasses.dataclass(eq=False, kw_only=True)
+
 class Platform:
-    """Every port of one process. Engines and services receive it (or a port) as an argument."""
+    """Every port of one process. Engines and services receive it (or a port) as an argument.
 
-    settings: Settings
-    apps: tuple[AppModule, ...]
-    clock: Clock
-    ids: IdGenerator
-    db: Database
-    cache: Cache
-    realtime: Realtime
-    geo: Geo
-    blobs: Blobs
-    search: Search
-    bus: Bus = dataclasses.field(init=False)
-    scheduler: Scheduler = dataclasses.field(init=False)
+    A plain class, not a dataclass: Litestar hands it to handlers as a dependency and must not
+    try to validate its fields.
+    """
 
-    def __post_init__(self) -> None:
-        self.bus = open_bus(self.settings.bus_url, platform=self)
-        self.scheduler = Scheduler(self, jobs=[job for app in self.apps for job in app.jobs])
+    def __init__(self, *, settings: Settings, apps: tuple[AppModule, ...], clock: Clock, ids: IdGenerator,
+                 db: Database, cache: Cache, realtime: Realtime, geo: Geo, blobs: Blobs, search: Search) -> None:
+        self.settings = settings
+        self.apps = apps
+        self.clock = clock
+        self.ids = ids
+        self.db = db
+        self.cache = cache
+        self.realtime = realtime
+        self.geo = geo
+        self.blobs = blobs
+        self.search = search
+        self.bus: Bus = open_bus(settings.bus_url, platform=self)
+        self.scheduler = Scheduler(self, jobs=[*PLATFORM_JOBS, *(job for app in apps for job in app.jobs)])
 
     def uow(self) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
         """A write unit of work: `async with platform.uow() as uow: ...` commits once at the end."""

@@ -18,7 +18,7 @@ from casebook.platform.identity import authentication, rules, service
 from casebook.platform.identity.csrf import SESSION_COOKIE, csrf_middleware
 from casebook.platform.identity.dependencies import PlatformDependency, resolve_credential
 from casebook.platform.identity.principal import AuthenticatedAccount
-from casebook.platform.identity.routes import client_address
+from casebook.platform.identity.routes import client_address, expired_session_cookie
 from casebook.platform.uow import UnitOfWork
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -33,7 +33,7 @@ async def landing(platform: PlatformDependency, maybe_account: AuthenticatedAcco
 
 
 @get("/login", include_in_schema=False)
-async def login_page(maybe_account: AuthenticatedAccount | None, next: str | None = None) -> Response:  # noqa: A002
+async def login_page(maybe_account: AuthenticatedAccount | None, next: str | None = None) -> Response:
     if maybe_account is not None:
         return Redirect(_safe_next(next))
     return Template("login.html", context={"account": None, "next": _safe_next(next), "values": {}, "errors": {}})
@@ -92,8 +92,7 @@ async def check_registration_field(reader: UnitOfWork, username: str | None = No
 async def sign_out(request: Request, uow: UnitOfWork) -> Redirect:
     if session_token := request.cookies.get(SESSION_COOKIE):
         await authentication.end_session(uow, session_token=session_token)
-    return Redirect("/", status_code=303, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/",
-                                                          httponly=True, samesite="lax")])
+    return Redirect("/", status_code=303, cookies=[expired_session_cookie()])
 
 
 @get("/account", include_in_schema=False)

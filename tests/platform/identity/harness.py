@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 from sqlalchemy import event
 
+from casebook.asgi import create_app
 from casebook.platform.bootstrap import Platform
 
 PASSWORD = "correct horse battery staple"
 
 
 def build_app(platform: Platform) -> Any:
-    try:
-        from casebook.asgi import create_app
-    except ImportError:  # TEMPORARY, see interim.py
-        from tests.platform.identity.interim import partial_app
-
-        return partial_app(platform)
     return create_app(platform.settings, platform.apps, platform=platform)
 
 
@@ -69,7 +65,7 @@ def counted_statements(platform: Platform) -> Iterator[list[str]]:
     """Every SQL statement sent on the platform's writer and reader engines inside the block."""
     statements: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+    def count(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
     engines = {id(engine): engine for engine in (platform.db.writer.sync_engine, platform.db.reader.sync_engine)}

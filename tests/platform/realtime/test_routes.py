@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -14,8 +15,10 @@ from litestar.di import Provide
 from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient
 
+from casebook.platform.errors import Unavailable
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.realtime.memory import MemoryRealtime
+from casebook.platform.realtime.redis import RedisRealtime
 from casebook.platform.realtime.routes import account_events, push, realtime_routes
 
 ACCOUNT = AuthenticatedAccount(id=7, username="ann", via="bearer")
@@ -131,3 +134,13 @@ async def _publish_burst(realtime: MemoryRealtime, topic: str, count: int) -> No
 
 async def _has_subscribers(realtime: MemoryRealtime, topic: str) -> bool:
     return realtime._hub.has_subscribers(topic)
+
+
+async def test_push_after_commit_survives_a_realtime_outage() -> None:
+    unreachable = RedisRealtime("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        with pytest.raises(Unavailable):
+            await unreachable.publish("account:7", {"n": 1})
+        assert await push(unreachable, 7, {"n": 1}) is None
+    finally:
+        await unreachable.close()

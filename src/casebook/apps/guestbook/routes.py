@@ -6,7 +6,7 @@ from litestar import Controller, get, post
 
 from casebook.apps.guestbook import service
 from casebook.apps.guestbook.schemas import EntryCreate, EntryPage, EntryRead, Position
-from casebook.platform.bootstrap import Platform
+from casebook.platform.http.dependencies import PlatformDependency
 from casebook.platform.http.pagination import Cursors, clamp_limit
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.uow import UnitOfWork
@@ -20,7 +20,7 @@ class EntryController(Controller):
         return EntryRead.from_row(await service.sign(uow, author=account, body=data.body))
 
     @get("/")
-    async def list_entries(self, reader: UnitOfWork, platform: Platform, cursor: str | None = None,
+    async def list_entries(self, reader: UnitOfWork, platform: PlatformDependency, cursor: str | None = None,
                            limit: int | None = None, q: str | None = None) -> EntryPage:
         size = clamp_limit(limit)
         if q:

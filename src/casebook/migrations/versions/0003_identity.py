@@ -4,10 +4,10 @@ Revision ID: 0003_identity
 Revises: 0002_scheduler
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-import casebook.platform.db.types as types
+from casebook.platform.db import types
 
 revision = "0003_identity"
 down_revision = "0002_scheduler"

@@ -7,8 +7,8 @@ import heapq
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from operator import itemgetter
-from typing import Sequence
 
 # Expired keys are also dropped by a bounded sweep on writes, so memory held by keys nobody reads
 # again is reclaimed; 64 keeps one write's extra work small.
@@ -23,7 +23,7 @@ _score = itemgetter(0)
 class SortedSet:
     """Members with float scores, kept in Redis order: by score, ties by member (code point order)."""
 
-    __slots__ = ("scores", "order")
+    __slots__ = ("order", "scores")
 
     def __init__(self) -> None:
         self.scores: dict[str, float] = {}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import redis.asyncio as redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
+
+from casebook.platform.errors import Unavailable
 
 # 64 connections: a Granian worker rarely has more requests in flight that touch the cache at once;
 # past that, callers wait for a free connection (up to the timeout) instead of opening more.
@@ -23,34 +25,31 @@ class RedisCache:
         self._client = redis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
 
     async def get(self, key: str) -> bytes | None:
-        try:
-            return await self._client.get(key)
-        except ResponseError as error:
-            raise _translate(key, error) from None
+        return await _run(self._client.get(key), key)
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
         if not keys:
             return []
-        return await self._client.mget(keys)
+        return await _run(self._client.mget(keys), keys[0])
 
     async def set(self, key: str, value: bytes, *, ttl_s: float | None = None) -> None:
-        await self._client.set(key, value, px=_ttl_ms(ttl_s))
+        await _run(self._client.set(key, value, px=_ttl_ms(ttl_s)), key)
 
     async def set_if_absent(self, key: str, value: bytes, *, ttl_s: float | None = None) -> bool:
-        return bool(await self._client.set(key, value, px=_ttl_ms(ttl_s), nx=True))
+        return bool(await _run(self._client.set(key, value, px=_ttl_ms(ttl_s), nx=True), key))
 
     async def delete(self, *keys: str) -> int:
         if not keys:
             return 0
-        return await self._client.delete(*keys)
+        return await _run(self._client.delete(*keys), keys[0])
 
     async def expire(self, key: str, ttl_s: float) -> bool:
         # PEXPIRE with 0 deletes the key, as the memory adapter does for ttl_s <= 0
         ttl_ms = max(1, round(ttl_s * 1000)) if ttl_s > 0 else 0
-        return bool(await self._client.pexpire(key, ttl_ms))
+        return bool(await _run(self._client.pexpire(key, ttl_ms), key))
 
     async def ttl_s(self, key: str) -> float | None:
-        ttl_ms = await self._client.pttl(key)
+        ttl_ms = await _run(self._client.pttl(key), key)
         return None if ttl_ms < 0 else ttl_ms / 1000  # -2: no key, -1: no expiry
 
     async def incr(self, key: str, by: int = 1, *, ttl_s: float | None = None) -> int:
@@ -64,8 +63,8 @@ class RedisCache:
                 pipe.incrby(key, by)
                 _, total = await pipe.execute()
             return total
-        except ResponseError as error:
-            raise _translate(key, error) from None
+        except RedisError as error:
+            raise _translate(key, error) from error
 
     async def zadd(self, key: str, members: dict[str, float], *, keep_top: int | None = None) -> None:
         """Add or update; with `keep_top`, trim to the highest-scored `keep_top` members."""
@@ -81,25 +80,25 @@ class RedisCache:
                     pipe.zadd(key, mapping)
                 pipe.zremrangebyrank(key, 0, -(keep_top + 1))  # ranks ascend: drop all but the top
                 await pipe.execute()
-        except ResponseError as error:
-            raise _translate(key, error) from None
+        except RedisError as error:
+            raise _translate(key, error) from error
 
     async def zrem(self, key: str, *members: str) -> int:
         if not members:
             return 0
-        return await self._z(self._client.zrem(key, *members), key)
+        return await _run(self._client.zrem(key, *members), key)
 
     async def zscore(self, key: str, member: str) -> float | None:
-        return await self._z(self._client.zscore(key, member), key)
+        return await _run(self._client.zscore(key, member), key)
 
     async def zincrby(self, key: str, member: str, by: float) -> float:
-        return await self._z(self._client.zincrby(key, _check_score(by), member), key)
+        return await _run(self._client.zincrby(key, _check_score(by), member), key)
 
     async def zcard(self, key: str) -> int:
-        return await self._z(self._client.zcard(key), key)
+        return await _run(self._client.zcard(key), key)
 
     async def zrevrange(self, key: str, start: int, stop: int) -> list[tuple[str, float]]:
-        rows = await self._z(self._client.zrevrange(key, start, stop, withscores=True), key)
+        rows = await _run(self._client.zrevrange(key, start, stop, withscores=True), key)
         return [(member.decode(), score) for member, score in rows]
 
     async def zrevrangebyscore(self, key: str, max_score: float, min_score: float, *, limit: int,
@@ -107,18 +106,13 @@ class RedisCache:
         if limit <= 0:
             return []
         high = f"({_bound(max_score)}" if exclusive_max else _bound(max_score)
-        rows = await self._z(self._client.zrevrangebyscore(
+        rows = await _run(self._client.zrevrangebyscore(
             key, high, _bound(min_score), start=0, num=limit, withscores=True), key)
         return [(member.decode(), score) for member, score in rows]
 
-    async def _z(self, command, key: str):  # type: ignore[no-untyped-def]
-        try:
-            return await command
-        except ResponseError as error:
-            raise _translate(key, error) from None
 
     async def ping(self) -> None:
-        await self._client.ping()
+        await self._client.ping()  # raw: the health report shows the driver's own error
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -145,8 +139,18 @@ def _bound(score: float) -> str:
     return repr(float(score))
 
 
-def _translate(key: str, error: ResponseError) -> Exception:
-    """Redis's type errors as the memory adapter raises them, so callers see one behaviour."""
+async def _run(command, key: str):  # type: ignore[no-untyped-def]
+    try:
+        return await command
+    except RedisError as error:
+        raise _translate(key, error) from error
+
+
+def _translate(key: str, error: RedisError) -> Exception:
+    """Redis's type errors as the memory adapter raises them, so callers see one behaviour;
+    an unreachable Redis as a 503."""
+    if not isinstance(error, ResponseError):
+        return Unavailable("the cache is unavailable")
     message = str(error)
     if message.startswith("WRONGTYPE"):
         return TypeError(f"cache key {key!r} holds a value of another type")

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import MediaType, Response, get
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from casebook.platform.bootstrap import Platform
+from casebook.platform.http.dependencies import PlatformDependency
 
 
 @get("/healthz", media_type=MediaType.JSON, include_in_schema=True, tags=["platform"], sync_to_thread=False)
@@ -17,7 +17,7 @@ def healthz() -> dict[str, str]:
 
 
 @get("/readyz", tags=["platform"])
-async def readyz(platform: Platform) -> Response[dict[str, Any]]:
+async def readyz(platform: PlatformDependency) -> Response[dict[str, Any]]:
     """Every configured backend answers; 503 with the failing ones otherwise."""
     report = await platform.check()
     checks = {name: {"adapter": url, "ok": error is None, **({"error": error} if error else {})}
@@ -28,7 +28,7 @@ async def readyz(platform: Platform) -> Response[dict[str, Any]]:
 
 
 @get("/metrics", media_type=CONTENT_TYPE_LATEST, include_in_schema=False)
-async def metrics(platform: Platform, metrics_registry: Any) -> bytes:
+async def metrics(metrics_registry: Any) -> bytes:
     return generate_latest(metrics_registry)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -51,8 +52,7 @@ def handle_validation_error(request: Request, error: ValidationException) -> Res
     """Body and parameter validation: field paths for type errors, 400 for unparseable input."""
     extra = error.extra if isinstance(error.extra, list) else []
     field_errors = [
-        {"path": str(item.get("key", "")), "message": str(item.get("message", "")),
-         "source": str(item.get("source", "body"))}
+        {"path": _field_path(item), "message": str(item.get("message", "")), "source": str(item.get("source", "body"))}
         for item in extra if isinstance(item, dict)
     ]
     if not field_errors and _looks_malformed(error.detail):
@@ -92,6 +92,21 @@ def handle_operational_error(request: Request, error: OperationalError) -> Respo
     log.error("database_unavailable", path=request.url.path, error=str(error.orig)[:200])
     return problem_response(_base(request, 503, "unavailable", "Service unavailable",
                                   "The database is busy or unreachable; retry shortly."), {"Retry-After": "1"})
+
+
+def _field_path(item: dict[str, Any]) -> str:
+    """Litestar names the whole body `data`; msgspec names the missing or unknown field in its message."""
+    path = str(item.get("key", ""))
+    message = str(item.get("message", ""))
+    if path == "data" or path.startswith("data."):
+        path = path.removeprefix("data").removeprefix(".")
+    named = _NAMED_FIELD.search(message)
+    if named:
+        path = f"{path}.{named.group(1)}" if path else named.group(1)
+    return path
+
+
+_NAMED_FIELD = re.compile(r"(?:missing required field|unknown field) `([^`]+)`")
 
 
 def _looks_malformed(detail: str) -> bool:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import Request
 from litestar.di import Provide
-from litestar.params import Dependency
 
-from casebook.platform.bootstrap import Platform
+from casebook.platform.http.dependencies import PlatformDependency
 from casebook.platform.errors import Unauthorized
 from casebook.platform.identity import authentication
 from casebook.platform.identity.csrf import SESSION_COOKIE
 from casebook.platform.identity.principal import AuthenticatedAccount
 
-# Handlers take the platform as `platform: PlatformDependency`: validating the holder on every
-# request would cost time and trip over its forward references.
-PlatformDependency = Annotated[Platform, Dependency(skip_validation=True)]
 _BEARER_PREFIX = "bearer "
 
 

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from litestar import Request, Response, get, patch, post
+from litestar.datastructures import Cookie
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from casebook.platform.errors import Unauthorized
 from casebook.platform.identity import authentication, service
-from casebook.platform.identity.dependencies import SESSION_COOKIE, PlatformDependency, resolve_credential
+from casebook.platform.http.dependencies import PlatformDependency
+from casebook.platform.identity.dependencies import SESSION_COOKIE, resolve_credential
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.identity.schemas import (
-    AccountCreate, AccountRead, AccountUpdate, LoginRequest, LogoutRequest, PasswordChange, RefreshRequest, TokenPair,
+    AccountCreate,
+    AccountRead,
+    AccountUpdate,
+    LoginRequest,
+    LogoutRequest,
+    PasswordChange,
+    RefreshRequest,
+    TokenPair,
 )
 from casebook.platform.uow import UnitOfWork
 
 TAGS = ["identity"]
+
+
+def expired_session_cookie() -> Cookie:
+    return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")
 
 
 def client_address(request: Request) -> str:
@@ -65,11 +78,13 @@ async def refresh(data: RefreshRequest, platform: PlatformDependency) -> TokenPa
 
 @post("/api/auth/logout", tags=TAGS, status_code=HTTP_204_NO_CONTENT,
       summary="Revoke a refresh family (body) or the session (cookie)")
-async def logout(request: Request, uow: UnitOfWork, data: LogoutRequest | None = None) -> None:
+async def logout(request: Request, uow: UnitOfWork, data: LogoutRequest | None = None) -> Response[None]:
     if data is not None and data.refresh_token:
         await authentication.logout(uow, refresh_token=data.refresh_token)
-    elif session_token := request.cookies.get(SESSION_COOKIE):
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+    if session_token := request.cookies.get(SESSION_COOKIE):
         await authentication.end_session(uow, session_token=session_token)
+    return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=[expired_session_cookie()])
 
 
 identity_routes = [register_account, read_me, update_me, change_my_password, login, refresh, logout]

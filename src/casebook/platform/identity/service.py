@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import msgspec
 from sqlalchemy import func, select, update
@@ -182,6 +183,19 @@ def _forget_account_after_commit(uow: UnitOfWork, account_id: int, *extra_keys: 
     uow.after_commit(forget)
 
 
-__all__ = ["ACCOUNT_CACHE_TTL_S", "account_cache_key", "change_password", "find_account",
-           "check_email_free", "check_username_free", "find_account_by_login", "find_accounts_by_ids", "get_account", "read_account", "read_account_json",
-           "register", "set_password_hash", "update_account"]
+__all__ = [
+    "ACCOUNT_CACHE_TTL_S",
+    "account_cache_key",
+    "change_password",
+    "check_email_free",
+    "check_username_free",
+    "find_account",
+    "find_account_by_login",
+    "find_accounts_by_ids",
+    "get_account",
+    "read_account",
+    "read_account_json",
+    "register",
+    "set_password_hash",
+    "update_account",
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from typing import Any, AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 # 256 undelivered messages: minutes of a busy account's notifications; a client that far behind
 # is better dropped (it reconnects and refetches) than allowed to hold memory or slow publishers.
@@ -15,7 +16,7 @@ INBOX_MESSAGES_MAX = 256
 class Inbox:
     """One subscription: an async iterator over its messages that ends when it is closed or dropped."""
 
-    __slots__ = ("_messages", "_waiter", "_is_open", "_messages_max", "is_dropped")
+    __slots__ = ("_is_open", "_messages", "_messages_max", "_waiter", "is_dropped")
 
     def __init__(self, messages_max: int = INBOX_MESSAGES_MAX) -> None:
         self._messages: deque[dict[str, Any]] = deque()

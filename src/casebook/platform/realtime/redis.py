@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import msgspec
 import redis.asyncio as redis
@@ -126,7 +127,7 @@ class RedisRealtime:
         while True:
             try:
                 message = await pubsub.get_message(timeout=None)
-            except Exception as error:  # Redis away: redis-py reconnects on the next read
+            except Exception as error:  # noqa: BLE001 -- Redis away: redis-py reconnects on the next read
                 log.warning("realtime.read_failed", error=f"{type(error).__name__}: {error}")
                 await asyncio.sleep(READ_RETRY_DELAY_S)
                 continue

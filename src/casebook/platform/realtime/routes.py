@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated, Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import msgspec
+import structlog
 from litestar import WebSocket, get, websocket
 from litestar.exceptions import WebSocketDisconnect
-from litestar.params import Dependency
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import WS_1000_NORMAL_CLOSURE
 
-from casebook.platform.bootstrap import Platform
+from casebook.platform.http.dependencies import PlatformDependency
+from casebook.platform.errors import Unavailable
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.realtime import Realtime
+
+log = structlog.get_logger(__name__)
 
 # 15 s: well under the 60 s idle timeouts of common proxies (nginx proxy_read_timeout, ALB idle).
 HEARTBEAT_S = 15.0
@@ -23,7 +27,6 @@ HEARTBEAT_S = 15.0
 WS_CLOSE_FELL_BEHIND = 1013
 
 # Validating the holder on every request would cost time and trip over its forward references.
-PlatformDependency = Annotated[Platform, Dependency(skip_validation=True)]
 
 _encode = msgspec.json.Encoder().encode
 
@@ -33,8 +36,12 @@ def account_topic(account_id: int) -> str:
 
 
 async def push(realtime: Realtime, account_id: int, message: dict[str, Any]) -> None:
-    """Deliver `message` to the account's open streams. Call it after commit: best effort, at most once."""
-    await realtime.publish(account_topic(account_id), message)
+    """Deliver `message` to the account's open streams. Call it after commit: best effort, at most
+    once, so a realtime outage never fails a write that already happened."""
+    try:
+        await realtime.publish(account_topic(account_id), message)
+    except Unavailable as error:
+        log.warning("realtime.push_failed", account_id=account_id, error=error.detail)
 
 
 async def account_events(realtime: Realtime, account_id: int, *,
