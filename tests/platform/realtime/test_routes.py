@@ -19,7 +19,8 @@ from casebook.platform.errors import Unavailable
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.realtime.memory import MemoryRealtime
 from casebook.platform.realtime.redis import RedisRealtime
-from casebook.platform.realtime.routes import account_events, push, realtime_routes
+from casebook.platform.realtime import push
+from casebook.platform.realtime.routes import account_events, realtime_routes
 
 ACCOUNT = AuthenticatedAccount(id=7, username="ann", via="bearer")
 WAIT_S = 5.0  # a bound on a hung test, never a measured expectation

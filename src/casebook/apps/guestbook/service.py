@@ -9,6 +9,7 @@ from sqlalchemy import select
 from casebook.apps.guestbook.models import EntryRow, ReceiptRow
 from casebook.platform.errors import NotFound
 from casebook.platform.identity.principal import AuthenticatedAccount
+from casebook.platform import realtime
 from casebook.platform.uow import UnitOfWork
 
 ENTRY_SIGNED = "casebook.guestbook.entry_signed"
@@ -47,10 +48,13 @@ async def search_entries(uow: UnitOfWork, *, text: str, limit: int) -> list[Entr
 
 
 async def on_entry_signed(uow: UnitOfWork, event) -> None:  # noqa: ANN001
-    """Consumer: index the entry for search and leave a receipt naming the process that did it."""
+    """Consumer: index the entry for search, leave a receipt naming the process that did it, and tell
+    the author live (SSE / WebSocket) once it is searchable."""
     entry = await uow.session.get(EntryRow, int(event.payload["entry_id"]))
     if entry is None:
         return
     await uow.platform.search.index(uow.session, kind=SEARCH_KIND, doc_id=str(entry.id), title=entry.body,
                                     attributes={"author_id": str(entry.author_id)})
     uow.session.add(ReceiptRow(entry_id=entry.id, handled_by_pid=os.getpid(), handled_at=uow.now()))
+    message = {"type": "guestbook.entry_indexed", "entry_id": str(entry.id)}
+    uow.after_commit(lambda: realtime.push(uow.platform.realtime, entry.author_id, message))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.types import Scope
 from litestar.di import Provide
 
 from casebook.platform.http.dependencies import PlatformDependency
@@ -23,10 +24,10 @@ class Credential(msgspec.Struct, frozen=True, kw_only=True):
     session_id: int | None = None  # session cookie: the session row
 
 
-async def resolve_credential(request: Request, platform: PlatformDependency) -> Credential | None:
+async def resolve_credential(request: ASGIConnection, platform: PlatformDependency) -> Credential | None:
     """A bearer header wins over the cookie; a malformed or expired bearer token is a 401, while a
     stale session cookie is simply no session."""
-    authorization = request.headers.get("authorization")
+    authorization = _authorization(request)
     if authorization is not None:
         if authorization[:7].lower() != _BEARER_PREFIX:
             raise Unauthorized("Use 'Authorization: Bearer <access token>'.", code="invalid_token")
@@ -42,8 +43,19 @@ async def resolve_credential(request: Request, platform: PlatformDependency) -> 
     return Credential(account=account, session_id=principal.session_id)
 
 
-async def provide_account(request: Request, platform: PlatformDependency) -> AuthenticatedAccount:
-    authorization = request.headers.get("authorization")
+def _authorization(connection: ASGIConnection) -> str | None:
+    """The Authorization header; WebSocket clients, which cannot set headers in browsers, may send
+    `?access_token=` instead."""
+    authorization = connection.headers.get("authorization")
+    if authorization is None and connection.scope["type"] == "websocket":
+        token = connection.query_params.get("access_token")
+        authorization = f"Bearer {token}" if token else None
+    return authorization
+
+
+async def provide_account(scope: Scope, platform: PlatformDependency) -> AuthenticatedAccount:
+    request: ASGIConnection = ASGIConnection(scope)  # HTTP requests and WebSockets alike
+    authorization = _authorization(request)
     if authorization is not None and authorization[:7].lower() == _BEARER_PREFIX:
         # The hot path: a signature check and nothing else (no database, no cache).
         return authentication.authenticate_bearer(platform, authorization[7:].strip())[0]
@@ -53,8 +65,8 @@ async def provide_account(request: Request, platform: PlatformDependency) -> Aut
     return credential.account
 
 
-async def provide_maybe_account(request: Request, platform: PlatformDependency) -> AuthenticatedAccount | None:
-    credential = await resolve_credential(request, platform)
+async def provide_maybe_account(scope: Scope, platform: PlatformDependency) -> AuthenticatedAccount | None:
+    credential = await resolve_credential(ASGIConnection(scope), platform)
     return credential.account if credential else None
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any, AsyncContextManager, AsyncIterator, Protocol
 
+import structlog
+
+from casebook.platform.errors import Unavailable
+
+log = structlog.get_logger(__name__)
+
 
 class Subscription(Protocol):
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]: ...
@@ -28,3 +34,16 @@ def open_realtime(url: str) -> Realtime:
 
         return RedisRealtime(url)
     raise ValueError(f"unsupported realtime URL: {url}")
+
+
+def account_topic(account_id: int) -> str:
+    return f"account:{account_id}"
+
+
+async def push(realtime: Realtime, account_id: int, message: dict[str, Any]) -> None:
+    """Deliver `message` to the account's open streams. Call it after commit: best effort, at most
+    once, so a realtime outage never fails a write that already happened."""
+    try:
+        await realtime.publish(account_topic(account_id), message)
+    except Unavailable as error:
+        log.warning("realtime.push_failed", account_id=account_id, error=error.detail)

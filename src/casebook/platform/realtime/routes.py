@@ -15,9 +15,8 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import WS_1000_NORMAL_CLOSURE
 
 from casebook.platform.http.dependencies import PlatformDependency
-from casebook.platform.errors import Unavailable
 from casebook.platform.identity.principal import AuthenticatedAccount
-from casebook.platform.realtime import Realtime
+from casebook.platform.realtime import Realtime, account_topic
 
 log = structlog.get_logger(__name__)
 
@@ -26,22 +25,7 @@ HEARTBEAT_S = 15.0
 # 1013 "try again later": the client fell too far behind and was dropped; reconnect and refetch.
 WS_CLOSE_FELL_BEHIND = 1013
 
-# Validating the holder on every request would cost time and trip over its forward references.
-
 _encode = msgspec.json.Encoder().encode
-
-
-def account_topic(account_id: int) -> str:
-    return f"account:{account_id}"
-
-
-async def push(realtime: Realtime, account_id: int, message: dict[str, Any]) -> None:
-    """Deliver `message` to the account's open streams. Call it after commit: best effort, at most
-    once, so a realtime outage never fails a write that already happened."""
-    try:
-        await realtime.publish(account_topic(account_id), message)
-    except Unavailable as error:
-        log.warning("realtime.push_failed", account_id=account_id, error=error.detail)
 
 
 async def account_events(realtime: Realtime, account_id: int, *,
