@@ -48,6 +48,18 @@ class Metrics:
         self.latency = Histogram("casebook_http_request_duration_seconds", "Time to answer an HTTP request",
                                  ["method", "route"], registry=self.registry,
                                  buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe(self, method: str, route: str, status: int, elapsed_s: float) -> None:
+        """Count one answer. Label children are looked up once per (method, route, status): the
+        lookup costs more than the increment, and routes are templates, so the set stays small."""
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            children = (self.requests.labels(method, route, str(status)), self.latency.labels(method, route))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(elapsed_s)
 
 
 class EdgeMiddleware:
@@ -83,8 +95,7 @@ class EdgeMiddleware:
             if scope["type"] == "http":
                 elapsed_s = time.perf_counter() - started
                 route = scope.get("path_template") or "unmatched"
-                self.metrics.requests.labels(scope["method"], route, str(status)).inc()
-                self.metrics.latency.labels(scope["method"], route).observe(elapsed_s)
+                self.metrics.observe(scope["method"], route, status, elapsed_s)
                 if self.access_log:
                     log.info("request", method=scope["method"], path=scope["path"], status=status,
                              duration_ms=round(elapsed_s * 1000, 2))
