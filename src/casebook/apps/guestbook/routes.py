@@ -7,6 +7,7 @@ from litestar import Controller, get, post
 from casebook.apps.guestbook import service
 from casebook.apps.guestbook.schemas import EntryCreate, EntryPage, EntryRead, Position
 from casebook.platform.http.dependencies import PlatformDependency
+from casebook.platform.http.params import SnowflakeId
 from casebook.platform.http.pagination import Cursors, clamp_limit
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.uow import UnitOfWork
@@ -33,5 +34,5 @@ class EntryController(Controller):
         return EntryPage(items=[EntryRead.from_row(row) for row in rows], next_cursor=next_cursor)
 
     @get("/{entry_id:int}")
-    async def get_entry(self, entry_id: int, reader: UnitOfWork) -> EntryRead:
+    async def get_entry(self, entry_id: SnowflakeId, reader: UnitOfWork) -> EntryRead:
         return EntryRead.from_row(await service.get_entry(reader, entry_id))

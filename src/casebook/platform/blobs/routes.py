@@ -14,6 +14,7 @@ from casebook.platform.blobs.objects import DEFAULT_CONTENT_TYPE
 from casebook.platform.blobs.ranges import Unsatisfiable, etag_matches, parse_range, quoted
 from casebook.platform.blobs.schemas import BlobRead, UploadComplete, UploadCreate, UploadRead
 from casebook.platform.blobs.signing import content_disposition
+from casebook.platform.http.params import SnowflakeId
 from casebook.platform.errors import Invalid, NotFound, RangeNotSatisfiable, UnsupportedMediaType
 from casebook.platform.http.problems import problem_response
 from casebook.platform.identity.principal import AuthenticatedAccount
@@ -105,7 +106,7 @@ async def start_upload(data: UploadCreate, account: AuthenticatedAccount, uow: U
 
 @patch("/api/uploads/{upload_id:int}", summary="Append a chunk at Upload-Offset", tags=["uploads"],
        status_code=204)
-async def append_chunk(request: Request, upload_id: int, account: AuthenticatedAccount,
+async def append_chunk(request: Request, upload_id: SnowflakeId, account: AuthenticatedAccount,
                        uow: UnitOfWork) -> Response[None]:
     media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if media_type != UPLOAD_CHUNK_MEDIA_TYPE:
@@ -117,13 +118,13 @@ async def append_chunk(request: Request, upload_id: int, account: AuthenticatedA
 
 
 @head("/api/uploads/{upload_id:int}", summary="The committed offset of an upload", tags=["uploads"])
-async def head_upload(upload_id: int, account: AuthenticatedAccount, uow: UnitOfWork) -> Response[None]:
+async def head_upload(upload_id: SnowflakeId, account: AuthenticatedAccount, uow: UnitOfWork) -> Response[None]:
     upload = await uploads.get_upload(uow, upload_id=upload_id, owner_id=account.id)
     return Response(content=None, headers={"Upload-Offset": str(upload.offset_bytes), "Cache-Control": "no-store"})
 
 
 @get("/api/uploads/{upload_id:int}", summary="An upload and its committed offset", tags=["uploads"])
-async def read_upload(upload_id: int, account: AuthenticatedAccount, uow: UnitOfWork) -> Response[UploadRead]:
+async def read_upload(upload_id: SnowflakeId, account: AuthenticatedAccount, uow: UnitOfWork) -> Response[UploadRead]:
     upload = await uploads.get_upload(uow, upload_id=upload_id, owner_id=account.id)
     return Response(UploadRead.from_upload(upload),
                     headers={"Upload-Offset": str(upload.offset_bytes), "Cache-Control": "no-store"})
@@ -131,7 +132,7 @@ async def read_upload(upload_id: int, account: AuthenticatedAccount, uow: UnitOf
 
 @post("/api/uploads/{upload_id:int}/complete", summary="Finish an upload after checking its SHA-256",
       tags=["uploads"], status_code=200)
-async def finish_upload(upload_id: int, data: UploadComplete, account: AuthenticatedAccount,
+async def finish_upload(upload_id: SnowflakeId, data: UploadComplete, account: AuthenticatedAccount,
                         uow: UnitOfWork) -> BlobRead:
     info = await uploads.complete_upload(uow, upload_id=upload_id, owner_id=account.id, sha256_hex=data.sha256)
     return BlobRead.from_info(info)

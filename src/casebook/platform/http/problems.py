@@ -9,7 +9,7 @@ import msgspec
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from casebook.platform.errors import PROBLEM_TYPE_BASE, CasebookError
 
@@ -87,6 +87,12 @@ def handle_integrity_error(request: Request, error: IntegrityError) -> Response:
                     "The request conflicts with a concurrent change; reload and try again.")
 
 
+def handle_data_error(request: Request, error: DataError) -> Response:
+    """A value the database cannot hold (out of range, wrong encoding) that validation let through."""
+    log.warning("data_error", path=request.url.path, error=str(error.orig)[:200])
+    return _problem(request, 422, "validation_failed", "Validation failed", "A value is out of the accepted range.")
+
+
 def handle_operational_error(request: Request, error: OperationalError) -> Response:
     """The database is overloaded or unreachable: tell the client to retry rather than blame it."""
     log.error("database_unavailable", path=request.url.path, error=str(error.orig)[:200])
@@ -134,6 +140,7 @@ EXCEPTION_HANDLERS = {
     ValidationException: handle_validation_error,
     HTTPException: handle_http_exception,
     IntegrityError: handle_integrity_error,
+    DataError: handle_data_error,
     OperationalError: handle_operational_error,
     Exception: handle_unexpected,
 }

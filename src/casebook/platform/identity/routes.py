@@ -78,7 +78,8 @@ async def refresh(data: RefreshRequest, platform: PlatformDependency) -> TokenPa
 
 @post("/api/auth/logout", tags=TAGS, status_code=HTTP_204_NO_CONTENT,
       summary="Revoke a refresh family (body) or the session (cookie)")
-async def logout(request: Request, uow: UnitOfWork, data: LogoutRequest | None = None) -> Response[None]:
+async def logout(request: Request, uow: UnitOfWork, data: LogoutRequest | None = None) -> None:  # type: ignore[return]
+    # Annotated `None` so the OpenAPI document shows a bodiless 204; the Response carries the cookie.
     if data is not None and data.refresh_token:
         await authentication.logout(uow, refresh_token=data.refresh_token)
         return Response(None, status_code=HTTP_204_NO_CONTENT)

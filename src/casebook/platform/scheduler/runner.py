@@ -34,6 +34,7 @@ LEASE_NAME = "scheduler"
 LEASE_TTL_S = 15.0
 LEASE_RENEW_S = 5.0  # three renewals per TTL: one slow or failed renewal does not lose the lease
 LEASE_RELEASED_AT = datetime(1970, 1, 1, tzinfo=UTC)
+LEASE_RELEASE_TIMEOUT_S = 2.0  # SQLite's one writer may be held by a slow consumer at shutdown
 TICK_S = 0.5
 DUE_JOBS_BATCH_MAX = 100
 JOB_BACKOFF_BASE_S = 1.0
@@ -112,13 +113,13 @@ class Scheduler:
             await asyncio.gather(task, return_exceptions=True)
         if self._lease_expires_at is not None:
             self._lease_expires_at = None
-            try:  # hand over at once instead of after the TTL
-                async with self.platform.db.transaction() as session:
+            try:  # hand over at once instead of after the TTL; bounded, as the TTL hands over anyway
+                async with asyncio.timeout(LEASE_RELEASE_TIMEOUT_S), self.platform.db.transaction() as session:
                     await session.execute(update(LeaseRow).where(LeaseRow.name == LEASE_NAME,
                                                                  LeaseRow.holder == self.holder)
                                           .values(expires_at=LEASE_RELEASED_AT))
-            except Exception:
-                log.exception("scheduler_release_failed")
+            except Exception as error:  # the lease lapses by itself after its TTL
+                log.warning("scheduler_release_failed", error=repr(error))
 
     async def tick(self) -> None:
         """One round: keep or take the lease; as leader, run what is due."""
