@@ -4,7 +4,7 @@ It exists so the platform's tests can exercise an app end to end; delete it once
 cover the same paths.
 """
 
-from casebook.apps.guestbook import service
+from casebook.apps.guestbook import demo, service
 from casebook.apps.guestbook.routes import EntryController
 from casebook.platform.appmodule import AppModule
 from casebook.platform.bus import Consumer
@@ -15,5 +15,7 @@ module = AppModule(
     description="The platform's example app: sign the book, page through it, search it.",
     api_routes=[EntryController],
     model_modules=["casebook.apps.guestbook.models"],
+    demo=demo.load,
+    demo_steps=demo.DEMO_STEPS,
     consumers=[Consumer(name="guestbook.index", subjects=(service.ENTRY_SIGNED,), handler=service.on_entry_signed)],
 )

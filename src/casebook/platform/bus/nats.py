@@ -168,10 +168,17 @@ class NatsBus:
     async def _connect(self) -> JetStreamContext:
         async with self._connect_lock:
             if self._jetstream is None:
-                client = await nats.connect(servers=[self.target.server], name="casebook",
-                                            connect_timeout=CONNECT_TIMEOUT_S, max_reconnect_attempts=-1)
-                jetstream = client.jetstream()
-                await self._ensure_stream(jetstream)
+                # Reconnect forever once connected, but bound the first connect: nats-py would
+                # otherwise retry an unreachable server forever (and `ping` would never answer).
+                async with asyncio.timeout(CONNECT_TIMEOUT_S):
+                    client = await nats.connect(servers=[self.target.server], name="casebook",
+                                                max_reconnect_attempts=-1, error_cb=_log_nats_error)
+                try:
+                    jetstream = client.jetstream()
+                    await self._ensure_stream(jetstream)
+                except BaseException:
+                    await client.close()
+                    raise
                 self._client, self._jetstream = client, jetstream
             return self._jetstream
 
@@ -239,3 +246,7 @@ class NatsBus:
             await message.term()
             return
         await message.ack()
+
+
+async def _log_nats_error(error: Exception) -> None:
+    log.warning("bus_nats_error", error=repr(error))
