@@ -11,6 +11,7 @@ from casebook.platform.appmodule import AppModule
 from casebook.platform.blobs import Blobs, open_blobs
 from casebook.platform.bus import Bus, open_bus
 from casebook.platform.cache import Cache, open_cache
+from casebook.platform.cache.near import NearCache
 from casebook.platform.clock import Clock
 from casebook.platform.db.engine import Database, open_database
 from casebook.platform.geo import Geo, open_geo
@@ -50,6 +51,7 @@ class Platform:
         self.geo = geo
         self.blobs = blobs
         self.search = search
+        self.near_cache = NearCache(cache, realtime, is_local=settings.cache_url.startswith("memory://"))
         self.bus: Bus = open_bus(settings.bus_url, platform=self)
         self.scheduler = Scheduler(self, jobs=[*PLATFORM_JOBS, *(job for app in apps for job in app.jobs)])
 
@@ -72,6 +74,7 @@ class Platform:
         """
         if role == "cli" or not self.settings.run_background:
             return
+        await self.near_cache.start()
         if role == "worker" or self.settings.is_embedded_bus:
             await self.bus.start(relay=True, consumers=self.consumers)
             await self.scheduler.start()
@@ -84,6 +87,7 @@ class Platform:
     async def close(self) -> None:
         await self.scheduler.stop()
         await self.bus.stop()
+        await self.near_cache.stop()
         for port in (self.cache, self.realtime, self.geo, self.blobs):
             with contextlib.suppress(Exception):
                 await port.close()

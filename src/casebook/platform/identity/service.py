@@ -81,12 +81,12 @@ async def read_account_json(platform: Platform, account_id: int) -> bytes:
     TTL bounds how long that can last.
     """
     key = account_cache_key(account_id)
-    document = await platform.cache.get(key)
+    document = await platform.near_cache.get(key)
     if document is None:
         async with platform.reader() as uow:
             account = await get_account(uow, account_id)
         document = msgspec.json.encode(AccountRead.from_account(account))
-        await platform.cache.set(key, document, ttl_s=ACCOUNT_CACHE_TTL_S)
+        await platform.near_cache.set(key, document, ttl_s=ACCOUNT_CACHE_TTL_S)
     return document
 
 
@@ -175,10 +175,10 @@ async def _flush_unique(uow: UnitOfWork) -> None:
 
 
 def _forget_account_after_commit(uow: UnitOfWork, account_id: int, *extra_keys: str) -> None:
-    cache = uow.cache
+    near_cache = uow.platform.near_cache
 
     async def forget() -> None:
-        await cache.delete(account_cache_key(account_id), *extra_keys)
+        await near_cache.invalidate(account_cache_key(account_id), *extra_keys)
 
     uow.after_commit(forget)
 
