@@ -54,3 +54,21 @@ async def reset_distributed(settings: Settings) -> None:
         await client.flushdb()
     finally:
         await client.aclose()
+
+
+async def delete_test_stream(settings: Settings) -> None:
+    """Each test's JetStream stream is its own; delete it so the server does not pile them up."""
+    import nats
+    from urllib.parse import parse_qs, urlsplit
+
+    stream = parse_qs(urlsplit(settings.bus_url).query).get("stream", [""])[0]
+    if not stream.startswith("TEST_"):
+        return
+    connection = await nats.connect(NATS_URL, connect_timeout=5)
+    try:
+        try:
+            await connection.jetstream().delete_stream(stream)
+        except nats.js.errors.NotFoundError:
+            pass  # the test never opened the bus
+    finally:
+        await connection.close()

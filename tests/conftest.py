@@ -11,7 +11,7 @@ from typing import AsyncIterator
 import pytest
 
 from casebook.platform.settings import Settings
-from tests.backends import DISTRIBUTED, distributed_settings, reset_distributed
+from tests.backends import DISTRIBUTED, delete_test_stream, distributed_settings, reset_distributed
 
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
 
@@ -38,6 +38,7 @@ async def settings(backend: str, tmp_path: Path) -> AsyncIterator[Settings]:
     settings = distributed_settings(tmp_path, secret_key=TEST_SECRET_KEY, run_id=uuid.uuid4().hex[:10])
     await reset_distributed(settings)
     yield settings
+    await delete_test_stream(settings)
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ async def platform(settings: Settings) -> AsyncIterator[object]:
 
     async with running_platform(settings, TEST_APPS, role="cli") as platform:
         await upgrade(platform.db)
-        await platform.start("serve")
+        await platform.start("worker")  # relay, consumers and scheduler in this process, on either bus
         yield platform
 
 

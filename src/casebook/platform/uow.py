@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casebook.platform.bus.events import Event
+from casebook.platform.bus.events import SUBJECT_PREFIX, Event
 from casebook.platform.bus.models import OutboxRow
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class UnitOfWork:
     def publish(self, subject: str, payload: dict[str, Any]) -> Event:
         """Stage an event in the outbox of this transaction."""
         assert not self.is_read_only, "publish on a read-only unit of work"
+        assert subject.startswith(SUBJECT_PREFIX), f"bus subjects are casebook.<owner>.<event>: {subject!r}"
         event = Event(id=self.new_id(), subject=subject, payload=payload, occurred_at=self.now())
         self.session.add(OutboxRow(id=event.id, subject=event.subject, payload=event.payload,
                                    occurred_at=event.occurred_at))

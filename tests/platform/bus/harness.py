@@ -17,9 +17,15 @@ from casebook.platform.settings import Settings
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings, *, consumers: Sequence[Consumer] = (), jobs: Sequence[Job] = (),
-                  clock: Clock | None = None, is_started: bool = True) -> AsyncIterator[Platform]:
-    """A migrated platform of one app; started as a worker (relay, consumers, scheduler) unless told not to."""
+async def running(
+    settings: Settings,
+    *,
+    consumers: Sequence[Consumer] = (),
+    jobs: Sequence[Job] = (),
+    clock: Clock | None = None,
+    is_started: bool = True,
+) -> AsyncIterator[Platform]:
+    """A migrated platform of one app, started as a worker (relay, consumers, scheduler) unless not."""
     app = AppModule(slug="t", title="t", description="t", consumers=tuple(consumers), jobs=tuple(jobs))
     platform = build_platform(settings, [app], clock=clock)
     try:

@@ -11,7 +11,9 @@ from casebook.platform.settings import Settings
 from casebook.platform.uow import UnitOfWork
 from tests.platform.bus.harness import count_rows, running
 
-EVENT = Event(id=42, subject="casebook.t.happened", payload={"n": 1}, occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+EVENT = Event(
+    id=42, subject="casebook.t.happened", payload={"n": 1}, occurred_at=datetime(2026, 1, 1, tzinfo=UTC)
+)
 
 
 async def test_process_once_runs_the_handler_for_the_first_delivery_only(settings: Settings) -> None:
@@ -37,14 +39,25 @@ async def test_racing_workers_run_the_handler_once(settings: Settings) -> None:
             calls.append(worker)
             entered.set()
             await release.wait()
+
         return handle
 
     async with running(settings) as first, running(settings) as second:
-        one = asyncio.create_task(consuming.process_once(
-            first, Consumer(name="t.shared", subjects=(EVENT.subject,), handler=handler_for("first")), EVENT))
+        one = asyncio.create_task(
+            consuming.process_once(
+                first,
+                Consumer(name="t.shared", subjects=(EVENT.subject,), handler=handler_for("first")),
+                EVENT,
+            )
+        )
         await entered.wait()  # the first holds its uncommitted marker
-        two = asyncio.create_task(consuming.process_once(
-            second, Consumer(name="t.shared", subjects=(EVENT.subject,), handler=handler_for("second")), EVENT))
+        two = asyncio.create_task(
+            consuming.process_once(
+                second,
+                Consumer(name="t.shared", subjects=(EVENT.subject,), handler=handler_for("second")),
+                EVENT,
+            )
+        )
         # Let the second reach its marker insert, which waits on the first's; had it not got there
         # yet, it takes the already-processed path instead, and the outcome is the same.
         await asyncio.sleep(0.1)

@@ -91,7 +91,8 @@ async def test_dead_letters_an_event_after_attempts_max(settings: Settings) -> N
         async with platform.db.read() as session:
             letters = (await session.scalars(select(DeadLetterRow))).all()
         assert [(row.consumer, row.event_id, row.attempts, row.error) for row in letters] == [
-            ("t.broken", event_id, 3, "ValueError: always")]
+            ("t.broken", event_id, 3, "ValueError: always")
+        ]
         assert await count_rows(platform, ProcessedRow) == 0
 
 
@@ -110,8 +111,11 @@ async def test_runs_the_handler_once_for_a_duplicated_event(settings: Settings) 
 
 async def test_delivers_to_every_consumer_of_a_subject(settings: Settings) -> None:
     exact, wildcard, other = Recorder(), Recorder(), Recorder()
-    consumers = [consumer("t.exact", exact), consumer("t.wildcard", wildcard, subjects=("casebook.t.*",)),
-                 consumer("t.other", other, subjects=("casebook.other.>",))]
+    consumers = [
+        consumer("t.exact", exact),
+        consumer("t.wildcard", wildcard, subjects=("casebook.t.*",)),
+        consumer("t.other", other, subjects=("casebook.other.>",)),
+    ]
     async with running(settings, consumers=consumers) as platform:
         ids = await publish(platform, 2)
         await platform.bus.drain()
@@ -175,8 +179,10 @@ async def test_two_workers_share_a_consumer_and_handle_each_event_once(settings:
     async def record(uow: UnitOfWork, event: Event) -> None:
         handled.append(event.id)
 
-    async with running(settings, consumers=[consumer("t.shared", record)]) as first, \
-            running(settings, consumers=[consumer("t.shared", record)]) as second:
+    async with (
+        running(settings, consumers=[consumer("t.shared", record)]) as first,
+        running(settings, consumers=[consumer("t.shared", record)]) as second,
+    ):
         ids = [event_id for _ in range(20) for event_id in await publish(first, 10)]
         await asyncio.gather(first.bus.drain(timeout_s=60), second.bus.drain(timeout_s=60))
         assert collections.Counter(handled) == collections.Counter(ids)

@@ -19,7 +19,9 @@ def test_url_defaults_to_the_casebook_stream_without_prefix() -> None:
 
 def test_url_names_the_stream_and_the_subject_prefix() -> None:
     target = NatsTarget.parse("tls://user:pw@nats.internal:4443?stream=TEST_1&subject_prefix=t1")
-    assert target == NatsTarget(server="tls://user:pw@nats.internal:4443", stream="TEST_1", subject_prefix="t1")
+    assert target == NatsTarget(
+        server="tls://user:pw@nats.internal:4443", stream="TEST_1", subject_prefix="t1"
+    )
     assert target.stream_subject == "t1.casebook.>"
     assert target.wire_subject("casebook.t.happened") == "t1.casebook.t.happened"
 

@@ -18,8 +18,11 @@ async def test_migration_matches_the_scheduler_models(settings: Settings) -> Non
 
         def differences(connection) -> list:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            return [difference for difference in compare_metadata(context, metadata)
-                    if "scheduler_" in repr(difference)]
+            return [
+                difference
+                for difference in compare_metadata(context, metadata)
+                if "scheduler_" in repr(difference)
+            ]
 
         async with db.writer.connect() as connection:
             assert await connection.run_sync(differences) == []

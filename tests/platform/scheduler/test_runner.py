@@ -22,7 +22,7 @@ EVERY_MINUTE_S = 60.0
 
 
 class Calls:
-    """A job handler that records the payloads it ran with."""
+    """A job handler that records the payloads it ran with; `ran` is set once a run has committed."""
 
     def __init__(self, *, failures: int = 0) -> None:
         self.payloads: list[dict[str, Any]] = []
@@ -33,6 +33,9 @@ class Calls:
         self.payloads.append(payload)
         if len(self.payloads) <= self.failures:
             raise RuntimeError(f"failure {len(self.payloads)}")
+        uow.after_commit(self._committed)
+
+    async def _committed(self) -> None:
         self.ran.set()
 
 
@@ -68,7 +71,9 @@ async def test_periodic_job_runs_once_per_slot_across_a_restart(settings: Settin
 
 async def test_slots_missed_while_nobody_ran_run_once_not_one_by_one(settings: Settings) -> None:
     clock, calls = FrozenClock(), Calls()
-    async with scheduled(settings, [Job(name="t.tally", handler=calls, every_s=EVERY_MINUTE_S)], clock) as platform:
+    async with scheduled(
+        settings, [Job(name="t.tally", handler=calls, every_s=EVERY_MINUTE_S)], clock
+    ) as platform:
         await platform.scheduler.tick()
         clock.advance(minutes=30)
         await platform.scheduler.tick()
@@ -76,9 +81,12 @@ async def test_slots_missed_while_nobody_ran_run_once_not_one_by_one(settings: S
 
 
 async def test_a_failing_periodic_job_is_retried_within_its_slot_and_its_slot_kept_only_on_success(
-        settings: Settings) -> None:
+    settings: Settings,
+) -> None:
     clock, calls = FrozenClock(), Calls(failures=1)
-    async with scheduled(settings, [Job(name="t.tally", handler=calls, every_s=EVERY_MINUTE_S)], clock) as platform:
+    async with scheduled(
+        settings, [Job(name="t.tally", handler=calls, every_s=EVERY_MINUTE_S)], clock
+    ) as platform:
         await platform.scheduler.tick()
         assert await count_rows(platform, SlotRunRow, SlotRunRow.job == "t.tally") == 0
         await platform.scheduler.tick()
@@ -87,10 +95,18 @@ async def test_a_failing_periodic_job_is_retried_within_its_slot_and_its_slot_ke
         assert await count_rows(platform, SlotRunRow, SlotRunRow.job == "t.tally") == 1
 
 
-async def test_only_the_lease_holder_runs_jobs_and_another_takes_over_when_it_lapses(settings: Settings) -> None:
+async def test_only_the_lease_holder_runs_jobs_and_another_takes_over_when_it_lapses(
+    settings: Settings,
+) -> None:
     clock, first_calls, second_calls = FrozenClock(), Calls(), Calls()
-    async with scheduled(settings, [Job(name="t.tally", handler=first_calls, every_s=EVERY_MINUTE_S)], clock) as first, \
-            scheduled(settings, [Job(name="t.tally", handler=second_calls, every_s=EVERY_MINUTE_S)], clock) as second:
+    async with (
+        scheduled(
+            settings, [Job(name="t.tally", handler=first_calls, every_s=EVERY_MINUTE_S)], clock
+        ) as first,
+        scheduled(
+            settings, [Job(name="t.tally", handler=second_calls, every_s=EVERY_MINUTE_S)], clock
+        ) as second,
+    ):
         await first.scheduler.tick()
         await second.scheduler.tick()
         assert (first.scheduler.is_leader, second.scheduler.is_leader) == (True, False)
@@ -126,7 +142,9 @@ async def test_delayed_job_runs_once_at_run_at(settings: Settings) -> None:
     clock, calls = FrozenClock(), Calls()
     async with scheduled(settings, [Job(name="t.remind", handler=calls)], clock) as platform:
         async with platform.uow() as uow:
-            job_id = await schedule(uow, "t.remind", run_at=clock.now() + timedelta(seconds=30), payload={"to": 7})
+            job_id = await schedule(
+                uow, "t.remind", run_at=clock.now() + timedelta(seconds=30), payload={"to": 7}
+            )
         await platform.scheduler.tick()
         clock.advance(seconds=29)
         await platform.scheduler.tick()

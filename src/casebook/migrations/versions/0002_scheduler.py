@@ -4,8 +4,8 @@ Revision ID: 0002_scheduler
 Revises: 0001_platform
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import casebook.platform.db.types as types
 

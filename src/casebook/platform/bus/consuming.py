@@ -22,8 +22,11 @@ ERROR_TEXT_CHARS_MAX = 4000
 
 async def is_processed(platform: Platform, consumer_name: str, event_id: int) -> bool:
     async with platform.db.read() as session:
-        found = await session.scalar(select(ProcessedRow.event_id).where(
-            ProcessedRow.consumer == consumer_name, ProcessedRow.event_id == event_id))
+        found = await session.scalar(
+            select(ProcessedRow.event_id).where(
+                ProcessedRow.consumer == consumer_name, ProcessedRow.event_id == event_id
+            )
+        )
     return found is not None
 
 
@@ -49,19 +52,33 @@ async def process_once(platform: Platform, consumer: Consumer, event: Event) -> 
     return True
 
 
-async def dead_letter(platform: Platform, consumer: Consumer, event: Event, *, attempts: int, error: str) -> None:
+async def dead_letter(
+    platform: Platform, consumer: Consumer, event: Event, *, attempts: int, error: str
+) -> None:
     """Record that `consumer` gave up on `event`; once per (consumer, event)."""
     async with platform.uow() as uow:
-        exists = await uow.session.scalar(select(DeadLetterRow.id).where(
-            DeadLetterRow.consumer == consumer.name, DeadLetterRow.event_id == event.id).limit(1))
+        exists = await uow.session.scalar(
+            select(DeadLetterRow.id)
+            .where(DeadLetterRow.consumer == consumer.name, DeadLetterRow.event_id == event.id)
+            .limit(1)
+        )
         if exists is not None:
             return
-        uow.session.add(DeadLetterRow(
-            id=uow.new_id(), consumer=consumer.name, event_id=event.id, subject=event.subject,
-            payload=event.payload, attempts=attempts, error=error[:ERROR_TEXT_CHARS_MAX], failed_at=uow.now(),
-        ))
-    log.error("bus_dead_letter", consumer=consumer.name, event_id=event.id, subject=event.subject,
-              attempts=attempts)
+        uow.session.add(
+            DeadLetterRow(
+                id=uow.new_id(),
+                consumer=consumer.name,
+                event_id=event.id,
+                subject=event.subject,
+                payload=event.payload,
+                attempts=attempts,
+                error=error[:ERROR_TEXT_CHARS_MAX],
+                failed_at=uow.now(),
+            )
+        )
+    log.error(
+        "bus_dead_letter", consumer=consumer.name, event_id=event.id, subject=event.subject, attempts=attempts
+    )
 
 
 async def deliver(platform: Platform, consumer: Consumer, event: Event) -> None:
@@ -79,8 +96,9 @@ async def deliver(platform: Platform, consumer: Consumer, event: Event) -> None:
             reason = describe(error)
             if attempt >= consumer.attempts_max:
                 break
-            log.warning("bus_handler_failed", consumer=consumer.name, event_id=event.id,
-                        attempt=attempt, error=reason)
+            log.warning(
+                "bus_handler_failed", consumer=consumer.name, event_id=event.id, attempt=attempt, error=reason
+            )
             await asyncio.sleep(consumer.backoff_s(attempt))
     while True:  # the dead letter itself must land, or the event would silently vanish
         try:

@@ -46,16 +46,19 @@ class MemoryBus:
             assert consumer.name not in self._queues, f"duplicate consumer name {consumer.name}"
             queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=CONSUMER_QUEUE_EVENTS_MAX)
             self._queues[consumer.name] = queue
-            self._tasks.append(asyncio.create_task(self._consume(consumer, queue), name=f"bus:{consumer.name}"))
+            self._tasks.append(
+                asyncio.create_task(self._consume(consumer, queue), name=f"bus:{consumer.name}")
+            )
         if relay:
-            self._tasks.append(asyncio.create_task(
-                outbox_relay.run_relay(self.platform, self._relay_step, self._wake), name="bus:relay"))
+            self._tasks.append(
+                asyncio.create_task(
+                    outbox_relay.run_relay(self.platform, self._relay_step, self._wake), name="bus:relay"
+                )
+            )
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await outbox_relay.stop_tasks(tasks)
         with contextlib.suppress(Exception):  # best effort: unmarked rows are redelivered, then skipped
             await self._mark_finished()
         self._queues.clear()
@@ -120,4 +123,3 @@ class MemoryBus:
                 self._unfinished[event.id] = 0  # stays in flight until published_at is written
                 self._finished.append(event.id)
                 self._wake.set()
-

@@ -82,8 +82,10 @@ def durables_of(consumer: Consumer, target: NatsTarget) -> list[Durable]:
     base = DURABLE_NAME_UNSAFE.sub("_", consumer.name)
     if len(consumer.subjects) == 1:
         return [Durable(base, target.wire_subject(consumer.subjects[0]))]
-    return [Durable(f"{base}-{hashlib.sha1(pattern.encode()).hexdigest()[:8]}", target.wire_subject(pattern))
-            for pattern in consumer.subjects]
+    return [
+        Durable(f"{base}-{hashlib.sha1(pattern.encode()).hexdigest()[:8]}", target.wire_subject(pattern))
+        for pattern in consumer.subjects
+    ]
 
 
 class NatsBus:
@@ -105,29 +107,36 @@ class NatsBus:
         jetstream = await self._connect()
         for consumer in consumers:
             for durable in durables_of(consumer, self.target):
-                await jetstream.add_consumer(self.target.stream, api.ConsumerConfig(
-                    durable_name=durable.name,
-                    filter_subject=durable.filter_subject,
-                    ack_policy=api.AckPolicy.EXPLICIT,
-                    deliver_policy=api.DeliverPolicy.ALL,
-                    ack_wait=ACK_WAIT_S,
-                    # One delivery beyond our attempts: if a worker dies during the last attempt,
-                    # the next one still runs it and dead-letters it instead of losing it.
-                    max_deliver=consumer.attempts_max + 1,
-                ))
-                subscription = await jetstream.pull_subscribe_bind(durable=durable.name, stream=self.target.stream)
+                await jetstream.add_consumer(
+                    self.target.stream,
+                    api.ConsumerConfig(
+                        durable_name=durable.name,
+                        filter_subject=durable.filter_subject,
+                        ack_policy=api.AckPolicy.EXPLICIT,
+                        deliver_policy=api.DeliverPolicy.ALL,
+                        ack_wait=ACK_WAIT_S,
+                        # One delivery beyond our attempts: if a worker dies during the last attempt,
+                        # the next one still runs it and dead-letters it instead of losing it.
+                        max_deliver=consumer.attempts_max + 1,
+                    ),
+                )
+                subscription = await jetstream.pull_subscribe_bind(
+                    durable=durable.name, stream=self.target.stream
+                )
                 self._durables.append(durable)
-                self._tasks.append(asyncio.create_task(self._consume(consumer, subscription),
-                                                       name=f"bus:{durable.name}"))
+                self._tasks.append(
+                    asyncio.create_task(self._consume(consumer, subscription), name=f"bus:{durable.name}")
+                )
         if relay:
-            self._tasks.append(asyncio.create_task(
-                outbox_relay.run_relay(self.platform, self._relay_step, self._wake), name="bus:relay"))
+            self._tasks.append(
+                asyncio.create_task(
+                    outbox_relay.run_relay(self.platform, self._relay_step, self._wake), name="bus:relay"
+                )
+            )
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await outbox_relay.stop_tasks(tasks)
         self._durables.clear()
         client, self._client, self._jetstream = self._client, None, None
         if client is not None:
@@ -157,8 +166,13 @@ class NatsBus:
             if not event.subject.startswith(SUBJECT_PREFIX):  # outside the stream: it would block the outbox
                 log.error("bus_subject_outside_stream", subject=event.subject, event_id=event.id)
                 continue
-            acks.append(await jetstream.publish_async(
-                self.target.wire_subject(event.subject), event.encode(), headers={"Nats-Msg-Id": str(event.id)}))
+            acks.append(
+                await jetstream.publish_async(
+                    self.target.wire_subject(event.subject),
+                    event.encode(),
+                    headers={"Nats-Msg-Id": str(event.id)},
+                )
+            )
         async with asyncio.timeout(PUBLISH_TIMEOUT_S):
             await asyncio.gather(*acks)
 
@@ -171,8 +185,12 @@ class NatsBus:
                 # Reconnect forever once connected, but bound the first connect: nats-py would
                 # otherwise retry an unreachable server forever (and `ping` would never answer).
                 async with asyncio.timeout(CONNECT_TIMEOUT_S):
-                    client = await nats.connect(servers=[self.target.server], name="casebook",
-                                                max_reconnect_attempts=-1, error_cb=_log_nats_error)
+                    client = await nats.connect(
+                        servers=[self.target.server],
+                        name="casebook",
+                        max_reconnect_attempts=-1,
+                        error_cb=_log_nats_error,
+                    )
                 try:
                     jetstream = client.jetstream()
                     await self._ensure_stream(jetstream)
@@ -237,12 +255,18 @@ class NatsBus:
             await consuming.process_once(self.platform, consumer, event)
         except Exception as error:  # the handler failed: redeliver later, or give up
             if attempt < consumer.attempts_max:
-                log.warning("bus_handler_failed", consumer=consumer.name, event_id=event.id, attempt=attempt,
-                            error=consuming.describe(error))
+                log.warning(
+                    "bus_handler_failed",
+                    consumer=consumer.name,
+                    event_id=event.id,
+                    attempt=attempt,
+                    error=consuming.describe(error),
+                )
                 await message.nak(delay=consumer.backoff_s(attempt))
                 return
-            await consuming.dead_letter(self.platform, consumer, event, attempts=attempt,
-                                        error=consuming.describe(error))
+            await consuming.dead_letter(
+                self.platform, consumer, event, attempts=attempt, error=consuming.describe(error)
+            )
             await message.term()
             return
         await message.ack()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Awaitable, Callable, Sequence
@@ -24,6 +25,7 @@ RELAY_ERROR_PAUSE_S = 1.0
 OUTBOX_RETENTION_S = 3600  # published rows kept an hour for inspection, then deleted
 PROCESSED_RETENTION_S = 7 * 24 * 3600  # de-duplication outlives any redelivery by far
 PRUNE_INTERVAL_S = 60.0
+STOP_RECANCEL_INTERVAL_S = 0.5
 
 Publish = Callable[[Sequence[Event]], Awaitable[None]]
 Step = Callable[[], Awaitable[int]]
@@ -41,14 +43,19 @@ async def publish_batch(platform: Platform, publish: Publish, *, rows_max: int =
     lock and marked afterwards; a crash in between republishes them (at-least-once).
     """
     db = platform.db
-    unpublished = select(OutboxRow).where(OutboxRow.published_at.is_(None)).order_by(OutboxRow.id).limit(rows_max)
+    unpublished = (
+        select(OutboxRow).where(OutboxRow.published_at.is_(None)).order_by(OutboxRow.id).limit(rows_max)
+    )
     if db.dialect == "postgresql":
         async with db.transaction() as session:
             rows = (await session.scalars(unpublished.with_for_update(skip_locked=True))).all()
             if rows:
                 await publish([to_event(row) for row in rows])
-                await session.execute(update(OutboxRow).where(OutboxRow.id.in_([row.id for row in rows]))
-                                      .values(published_at=platform.clock.now()))
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_([row.id for row in rows]))
+                    .values(published_at=platform.clock.now())
+                )
         return len(rows)
     async with db.read() as session:
         rows = (await session.scalars(unpublished)).all()
@@ -60,8 +67,12 @@ async def publish_batch(platform: Platform, publish: Publish, *, rows_max: int =
 
 async def unpublished_ids(platform: Platform, *, rows_max: int) -> list[int]:
     async with platform.db.read() as session:
-        result = await session.scalars(select(OutboxRow.id).where(OutboxRow.published_at.is_(None))
-                                       .order_by(OutboxRow.id).limit(rows_max))
+        result = await session.scalars(
+            select(OutboxRow.id)
+            .where(OutboxRow.published_at.is_(None))
+            .order_by(OutboxRow.id)
+            .limit(rows_max)
+        )
         return list(result)
 
 
@@ -77,27 +88,38 @@ async def mark_published(platform: Platform, ids: Sequence[int]) -> None:
     if not ids:
         return
     async with platform.db.transaction() as session:
-        await session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids))
-                              .values(published_at=platform.clock.now()))
+        await session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(ids)).values(published_at=platform.clock.now())
+        )
 
 
 async def count_unpublished(platform: Platform) -> int:
     async with platform.db.read() as session:
-        return await session.scalar(select(func.count()).select_from(OutboxRow)
-                                    .where(OutboxRow.published_at.is_(None))) or 0
+        return (
+            await session.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.published_at.is_(None))
+            )
+            or 0
+        )
 
 
 async def prune(platform: Platform) -> None:
     """Delete published rows past retention, and de-duplication records past theirs."""
     now = platform.clock.now()
     async with platform.db.transaction() as session:
-        await session.execute(delete(OutboxRow).where(
-            OutboxRow.published_at < now - timedelta(seconds=OUTBOX_RETENTION_S)))
-        await session.execute(delete(ProcessedRow).where(
-            ProcessedRow.processed_at < now - timedelta(seconds=PROCESSED_RETENTION_S)))
+        await session.execute(
+            delete(OutboxRow).where(OutboxRow.published_at < now - timedelta(seconds=OUTBOX_RETENTION_S))
+        )
+        await session.execute(
+            delete(ProcessedRow).where(
+                ProcessedRow.processed_at < now - timedelta(seconds=PROCESSED_RETENTION_S)
+            )
+        )
 
 
-async def run_relay(platform: Platform, step: Step, wake: asyncio.Event, *, rows_max: int = RELAY_BATCH_ROWS) -> None:
+async def run_relay(
+    platform: Platform, step: Step, wake: asyncio.Event, *, rows_max: int = RELAY_BATCH_ROWS
+) -> None:
     """Call `step` when woken or every poll interval, at once again while it moves full batches."""
     pruned_at = float("-inf")
     while True:
@@ -113,7 +135,23 @@ async def run_relay(platform: Platform, step: Step, wake: asyncio.Event, *, rows
             continue
         if moved >= rows_max:
             continue
-        try:
-            await asyncio.wait_for(wake.wait(), RELAY_POLL_INTERVAL_S)
-        except TimeoutError:
-            pass
+        # asyncio.timeout, not wait_for: on 3.11 wait_for swallows a cancel that lands as the wake does.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(RELAY_POLL_INTERVAL_S):
+                await wake.wait()
+
+
+async def stop_tasks(tasks: Sequence[asyncio.Task[None]]) -> None:
+    """Cancel background tasks and wait for them, cancelling again any that swallowed it.
+
+    On Python 3.11, asyncio.wait_for inside a driver can swallow a cancel that lands just as
+    what it waits for completes; one cancel would then leave the task running forever.
+    """
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=STOP_RECANCEL_INTERVAL_S)
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background_task_failed", task=task.get_name(), error=repr(task.exception()))

@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from casebook.platform.bus import relay as outbox_relay
 from casebook.platform.scheduler.models import (
     JOB_DEAD,
     JOB_DONE,
@@ -49,8 +50,9 @@ def _insert(dialect: str, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-async def schedule(uow: UnitOfWork, name: str, *, run_at: datetime, payload: dict[str, Any],
-                   key: str | None = None) -> int:
+async def schedule(
+    uow: UnitOfWork, name: str, *, run_at: datetime, payload: dict[str, Any], key: str | None = None
+) -> int:
     """Insert a delayed job in the caller's transaction and return its id.
 
     With `key`, scheduling the same (name, key) again returns the first job's id and adds nothing.
@@ -58,18 +60,30 @@ async def schedule(uow: UnitOfWork, name: str, *, run_at: datetime, payload: dic
     assert not uow.is_read_only, "schedule on a read-only unit of work"
     if name not in uow.platform.scheduler.job_names:
         raise ValueError(f"unknown scheduler job: {name}")
-    values = {"id": uow.new_id(), "name": name, "key": key, "run_at": run_at, "payload": payload,
-              "attempts": 0, "status": JOB_PENDING}
+    values = {
+        "id": uow.new_id(),
+        "name": name,
+        "key": key,
+        "run_at": run_at,
+        "payload": payload,
+        "attempts": 0,
+        "status": JOB_PENDING,
+    }
     table = DelayedJobRow.__table__
     if key is None:
         await uow.session.execute(table.insert().values(**values))
         return values["id"]
-    statement = (_insert(uow.platform.db.dialect, table).values(**values)
-                 .on_conflict_do_nothing(index_elements=["name", "key"]).returning(table.c.id))
+    statement = (
+        _insert(uow.platform.db.dialect, table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["name", "key"])
+        .returning(table.c.id)
+    )
     job_id = await uow.session.scalar(statement)
     if job_id is None:
-        job_id = await uow.session.scalar(select(DelayedJobRow.id).where(
-            DelayedJobRow.name == name, DelayedJobRow.key == key))
+        job_id = await uow.session.scalar(
+            select(DelayedJobRow.id).where(DelayedJobRow.name == name, DelayedJobRow.key == key)
+        )
     assert job_id is not None
     return job_id
 
@@ -77,9 +91,16 @@ async def schedule(uow: UnitOfWork, name: str, *, run_at: datetime, payload: dic
 class Scheduler:
     """Runs `jobs` in this process while it holds the lease; every process may compete for it."""
 
-    def __init__(self, platform: Platform, jobs: Sequence[Job], *, tick_s: float = TICK_S,
-                 lease_ttl_s: float = LEASE_TTL_S, lease_renew_s: float = LEASE_RENEW_S,
-                 holder: str | None = None) -> None:
+    def __init__(
+        self,
+        platform: Platform,
+        jobs: Sequence[Job],
+        *,
+        tick_s: float = TICK_S,
+        lease_ttl_s: float = LEASE_TTL_S,
+        lease_renew_s: float = LEASE_RENEW_S,
+        holder: str | None = None,
+    ) -> None:
         self.platform = platform
         self.jobs = {job.name: job for job in jobs}
         assert len(self.jobs) == len(jobs), "duplicate scheduler job names"
@@ -109,15 +130,19 @@ class Scheduler:
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            await outbox_relay.stop_tasks([task])
         if self._lease_expires_at is not None:
             self._lease_expires_at = None
             try:  # hand over at once instead of after the TTL; bounded, as the TTL hands over anyway
-                async with asyncio.timeout(LEASE_RELEASE_TIMEOUT_S), self.platform.db.transaction() as session:
-                    await session.execute(update(LeaseRow).where(LeaseRow.name == LEASE_NAME,
-                                                                 LeaseRow.holder == self.holder)
-                                          .values(expires_at=LEASE_RELEASED_AT))
+                async with (
+                    asyncio.timeout(LEASE_RELEASE_TIMEOUT_S),
+                    self.platform.db.transaction() as session,
+                ):
+                    await session.execute(
+                        update(LeaseRow)
+                        .where(LeaseRow.name == LEASE_NAME, LeaseRow.holder == self.holder)
+                        .values(expires_at=LEASE_RELEASED_AT)
+                    )
             except Exception as error:  # the lease lapses by itself after its TTL
                 log.warning("scheduler_release_failed", error=repr(error))
 
@@ -147,15 +172,22 @@ class Scheduler:
         lease = LeaseRow.__table__
         async with self.platform.db.transaction() as session:
             # Compare-and-set: take it when it lapsed, renew it when it is ours.
-            claimed = await session.execute(update(lease).where(
-                lease.c.name == LEASE_NAME, or_(lease.c.expires_at < now, lease.c.holder == self.holder),
-            ).values(holder=self.holder, expires_at=expires_at))
+            claimed = await session.execute(
+                update(lease)
+                .where(
+                    lease.c.name == LEASE_NAME,
+                    or_(lease.c.expires_at < now, lease.c.holder == self.holder),
+                )
+                .values(holder=self.holder, expires_at=expires_at)
+            )
             is_held = claimed.rowcount == 1
             if not is_held:
                 inserted = await session.scalar(
                     _insert(self.platform.db.dialect, lease)
                     .values(name=LEASE_NAME, holder=self.holder, expires_at=expires_at)
-                    .on_conflict_do_nothing(index_elements=["name"]).returning(lease.c.name))
+                    .on_conflict_do_nothing(index_elements=["name"])
+                    .returning(lease.c.name)
+                )
                 is_held = inserted is not None
         was_leader = self.is_leader
         self._lease_expires_at = expires_at if is_held else None
@@ -177,7 +209,9 @@ class Scheduler:
             except Exception as error:  # retried on the next tick, up to the job's attempts
                 failed_slot, failures = self._slot_failures.get(job.name, (slot, 0))
                 failures = failures + 1 if failed_slot == slot else 1
-                log.warning("scheduler_job_failed", job=job.name, slot=slot, attempt=failures, error=repr(error))
+                log.warning(
+                    "scheduler_job_failed", job=job.name, slot=slot, attempt=failures, error=repr(error)
+                )
                 if failures < job.attempts_max:
                     self._slot_failures[job.name] = (slot, failures)
                     continue
@@ -193,8 +227,9 @@ class Scheduler:
                     return
                 uow.session.add(SlotRunRow(job=job.name, slot=slot, ran_at=uow.now()))
                 await uow.session.flush()  # on PostgreSQL a rival's insert now waits on this row
-                await uow.session.execute(delete(SlotRunRow).where(
-                    SlotRunRow.job == job.name, SlotRunRow.slot < slot - SLOTS_KEPT))
+                await uow.session.execute(
+                    delete(SlotRunRow).where(SlotRunRow.job == job.name, SlotRunRow.slot < slot - SLOTS_KEPT)
+                )
                 await job.handler(uow, {"slot": slot})
         except IntegrityError:
             async with self.platform.db.read() as session:
@@ -207,11 +242,18 @@ class Scheduler:
             return
         now = self.platform.clock.now()
         async with self.platform.db.read() as session:
-            due = list(await session.scalars(
-                select(DelayedJobRow.id)
-                .where(DelayedJobRow.status == JOB_PENDING, DelayedJobRow.run_at <= now,
-                       DelayedJobRow.name.in_(names))
-                .order_by(DelayedJobRow.run_at, DelayedJobRow.id).limit(DUE_JOBS_BATCH_MAX)))
+            due = list(
+                await session.scalars(
+                    select(DelayedJobRow.id)
+                    .where(
+                        DelayedJobRow.status == JOB_PENDING,
+                        DelayedJobRow.run_at <= now,
+                        DelayedJobRow.name.in_(names),
+                    )
+                    .order_by(DelayedJobRow.run_at, DelayedJobRow.id)
+                    .limit(DUE_JOBS_BATCH_MAX)
+                )
+            )
         for job_id in due:
             if not self.is_leader:
                 return
@@ -222,8 +264,9 @@ class Scheduler:
 
     async def _run_delayed_job(self, job_id: int, now: datetime) -> None:
         async with self.platform.uow() as uow:
-            query = select(DelayedJobRow).where(DelayedJobRow.id == job_id, DelayedJobRow.status == JOB_PENDING,
-                                                DelayedJobRow.run_at <= now)
+            query = select(DelayedJobRow).where(
+                DelayedJobRow.id == job_id, DelayedJobRow.status == JOB_PENDING, DelayedJobRow.run_at <= now
+            )
             if self.platform.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             row = await uow.session.scalar(query)
@@ -246,13 +289,21 @@ class Scheduler:
             else:
                 delay_s = min(JOB_BACKOFF_MAX_S, JOB_BACKOFF_BASE_S * 2 ** (row.attempts - 1))
                 row.run_at = uow.now() + timedelta(seconds=delay_s)
-                log.warning("scheduler_job_failed", job=row.name, job_id=job_id, attempt=row.attempts,
-                            error=row.last_error)
+                log.warning(
+                    "scheduler_job_failed",
+                    job=row.name,
+                    job_id=job_id,
+                    attempt=row.attempts,
+                    error=row.last_error,
+                )
 
     async def _prune(self) -> None:
         now = self.platform.clock.now()
         self._prune_at = now + timedelta(seconds=PRUNE_INTERVAL_S)
         async with self.platform.db.transaction() as session:
-            await session.execute(delete(DelayedJobRow).where(
-                DelayedJobRow.status != JOB_PENDING,
-                DelayedJobRow.run_at < now - timedelta(seconds=FINISHED_JOBS_RETENTION_S)))
+            await session.execute(
+                delete(DelayedJobRow).where(
+                    DelayedJobRow.status != JOB_PENDING,
+                    DelayedJobRow.run_at < now - timedelta(seconds=FINISHED_JOBS_RETENTION_S),
+                )
+            )
