@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import socket
 import uuid
@@ -108,6 +109,11 @@ class Scheduler:
         self.lease_ttl_s = lease_ttl_s
         self.lease_renew_s = lease_renew_s
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # One lease per set of jobs: processes serving the same apps elect one leader among them, while
+        # a process serving other apps (`--apps`) leads its own set instead of starving it. Jobs two
+        # sets share stay single-run: slots are unique rows and delayed jobs are claimed with locks.
+        digest = hashlib.sha256("\n".join(sorted(self.jobs)).encode()).hexdigest()[:12]
+        self.lease_name = f"{LEASE_NAME}:{digest}"
         self._lease_expires_at: datetime | None = None
         self._lease_check_at = LEASE_RELEASED_AT
         self._prune_at = LEASE_RELEASED_AT
@@ -140,7 +146,7 @@ class Scheduler:
                 ):
                     await session.execute(
                         update(LeaseRow)
-                        .where(LeaseRow.name == LEASE_NAME, LeaseRow.holder == self.holder)
+                        .where(LeaseRow.name == self.lease_name, LeaseRow.holder == self.holder)
                         .values(expires_at=LEASE_RELEASED_AT)
                     )
             except Exception as error:  # the lease lapses by itself after its TTL
@@ -175,7 +181,7 @@ class Scheduler:
             claimed = await session.execute(
                 update(lease)
                 .where(
-                    lease.c.name == LEASE_NAME,
+                    lease.c.name == self.lease_name,
                     or_(lease.c.expires_at < now, lease.c.holder == self.holder),
                 )
                 .values(holder=self.holder, expires_at=expires_at)
@@ -184,7 +190,7 @@ class Scheduler:
             if not is_held:
                 inserted = await session.scalar(
                     _insert(self.platform.db.dialect, lease)
-                    .values(name=LEASE_NAME, holder=self.holder, expires_at=expires_at)
+                    .values(name=self.lease_name, holder=self.holder, expires_at=expires_at)
                     .on_conflict_do_nothing(index_elements=["name"])
                     .returning(lease.c.name)
                 )
