@@ -4,8 +4,11 @@ It exists so the platform's tests can exercise an app end to end; delete it once
 cover the same paths.
 """
 
+from pathlib import Path
+
 from casebook.apps.guestbook import demo, service
 from casebook.apps.guestbook.routes import EntryController
+from casebook.apps.guestbook.ui import GuestbookPages
 from casebook.platform.appmodule import AppModule
 from casebook.platform.bus import Consumer
 
@@ -14,6 +17,8 @@ module = AppModule(
     title="Guestbook",
     description="The platform's example app: sign the book, page through it, search it.",
     api_routes=[EntryController],
+    ui_routes=[GuestbookPages],
+    template_dir=Path(__file__).parent / "templates",
     model_modules=["casebook.apps.guestbook.models"],
     demo=demo.load,
     demo_steps=demo.DEMO_STEPS,
