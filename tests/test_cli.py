@@ -55,3 +55,13 @@ def test_unknown_apps_are_refused_with_the_known_list(env: Path) -> None:
 
     assert result.exit_code != 0
     assert "unknown app(s): nope" in str(result.exception)
+
+
+def test_ledger_verify_passes_on_a_fresh_ledger(env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["migrate"]).exit_code == 0
+
+    result = runner.invoke(cli, ["ledger", "verify"])
+
+    assert result.exit_code == 0, result.output
+    assert "no violations" in result.output

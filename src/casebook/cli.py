@@ -151,10 +151,41 @@ def bench(
     connections: int = typer.Option(64, help="Concurrent connections of the load generator."),
     workers: int = typer.Option(1, help="Server processes."),
 ) -> None:
-    """Start a server, drive it with wrk from a separate process, report throughput and p50/p99."""
+    """Start a server, drive it with wrk from a separate process, report throughput and p50/p99.
+
+    `ledger` benchmarks the ledger engine alone: batched against one-transaction-per-transfer."""
+    if target == "ledger":
+        from casebook.benchmarks.ledger import run_ledger_benchmark
+
+        run_ledger_benchmark(console)
+        return
     from casebook.benchmarks.runner import run_benchmark
 
     run_benchmark(target, duration_s=duration_s, connections=connections, workers=workers, console=console)
+
+
+ledger_cli = typer.Typer(help="The double-entry ledger engine.", no_args_is_help=True)
+cli.add_typer(ledger_cli, name="ledger")
+
+
+@ledger_cli.command("verify")
+def ledger_verify() -> None:
+    """Check every ledger invariant: balanced transactions, balances equal to postings, limits held."""
+    from casebook.engines import ledger
+    from casebook.platform.bootstrap import running_platform
+
+    async def run():  # noqa: ANN202
+        async with running_platform(_settings(), role="cli") as platform:
+            return await ledger.verify(platform)
+
+    report = asyncio.run(run())
+    console.print(f"{report.accounts} accounts, {report.transactions} transactions, {report.entries} entries, "
+                  f"{report.pendings_open} open pendings")
+    if not report.is_clean:
+        for violation in report.violations[:50]:
+            console.print(f"[red]violation:[/] {violation}")
+        raise typer.Exit(1)
+    console.print("[green]ledger verified: no violations[/]")
 
 
 def main() -> None:

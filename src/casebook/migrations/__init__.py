@@ -22,14 +22,15 @@ PLATFORM_MODEL_MODULES = (
     "casebook.platform.blobs.models",
     "casebook.platform.search.models",
 )
+ENGINE_MODEL_MODULES = ("casebook.engines.ledger.models",)
 POSTGRES_MIGRATION_LOCK = 7_318_002  # pg_advisory_xact_lock key: one migrator at a time
 
 
 def load_models() -> type[Base]:
-    """Import every table definition (platform and all registered apps) into Base.metadata."""
+    """Import every table definition (platform, engines and all registered apps) into Base.metadata."""
     from casebook.apps import ALL_APPS
 
-    for module in PLATFORM_MODEL_MODULES:
+    for module in (*PLATFORM_MODEL_MODULES, *ENGINE_MODEL_MODULES):
         importlib.import_module(module)
     for app in ALL_APPS:
         for module in app.model_modules:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import AsyncIterator, Literal, Sequence
+from typing import AsyncIterator, Awaitable, Callable, Literal, Sequence
 
 import structlog
 
@@ -51,6 +51,7 @@ class Platform:
         self.geo = geo
         self.blobs = blobs
         self.search = search
+        self._closers: list[Callable[[], Awaitable[None]]] = []
         self.near_cache = NearCache(cache, realtime, is_local=settings.cache_url.startswith("memory://"))
         self.bus: Bus = open_bus(settings.bus_url, platform=self)
         self.scheduler = Scheduler(self, jobs=[*PLATFORM_JOBS, *(job for app in apps for job in app.jobs)])
@@ -84,7 +85,15 @@ class Platform:
             for hook in app.on_startup:
                 await hook(self)
 
+    def on_close(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run `callback` first when the platform closes (engines stop their own tasks this way)."""
+        self._closers.append(callback)
+
     async def close(self) -> None:
+        closers, self._closers = self._closers, []
+        for closer in reversed(closers):
+            with contextlib.suppress(Exception):
+                await closer()
         await self.scheduler.stop()
         await self.bus.stop()
         await self.near_cache.stop()
