@@ -54,7 +54,7 @@ class Platform:
         self._closers: list[Callable[[], Awaitable[None]]] = []
         self.near_cache = NearCache(cache, realtime, is_local=settings.cache_url.startswith("memory://"))
         self.bus: Bus = open_bus(settings.bus_url, platform=self)
-        self.scheduler = Scheduler(self, jobs=[*PLATFORM_JOBS, *(job for app in apps for job in app.jobs)])
+        self.scheduler = Scheduler(self, jobs=_unique_jobs([*PLATFORM_JOBS, *(job for app in apps for job in app.jobs)]))
 
     def uow(self) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
         """A write unit of work: `async with platform.uow() as uow: ...` commits once at the end."""
@@ -122,6 +122,15 @@ class Platform:
             except Exception as error:  # a health probe reports, it never raises
                 report[name] = (url, f"{type(error).__name__}: {error}")
         return report
+
+
+def _unique_jobs(jobs: Sequence[Job]) -> list[Job]:
+    """Engines' jobs (e.g. the ledger's pending expiry) are listed by every app that uses them; run each once."""
+    by_name: dict[str, Job] = {}
+    for job in jobs:
+        known = by_name.setdefault(job.name, job)
+        assert known == job, f"two different jobs are named {job.name!r}"
+    return list(by_name.values())
 
 
 def build_platform(settings: Settings, apps: Sequence[AppModule] = (), *, clock: Clock | None = None) -> Platform:

@@ -78,6 +78,14 @@ async def close_account(uow: UnitOfWork, account_id: int) -> model.Account:
     return msgspec.structs.replace(_account(row), is_closed=True)
 
 
+async def commit(uow: UnitOfWork, requests: Sequence[model.Request]) -> list[model.TransferResult]:
+    """Apply `requests` inside the caller's unit of work (no batching writer): for callers that must
+    commit money together with their own rows and events, such as scheduled jobs and other engines.
+    Results hold only once `uow` commits; on SQLite, never call the writer-based functions from
+    inside an open write unit of work (they would wait for the writer connection it holds)."""
+    return await batching.commit_batch(uow, requests)
+
+
 async def submit(platform: Platform, requests: Sequence[model.Request], *,
                  batch: bool = True) -> list[model.TransferResult]:
     """Commit each request (through the batching writer, or with `batch=False` one transaction each)

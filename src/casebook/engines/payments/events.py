@@ -1,0 +1,13 @@
+"""Subjects of the events the payments engine emits, each committed with the ledger change it describes."""
+
+DEPOSIT_STARTED = "casebook.payments.deposit_started"
+DEPOSIT_SETTLED = "casebook.payments.deposit_settled"
+DEPOSIT_FAILED = "casebook.payments.deposit_failed"
+WITHDRAWAL_STARTED = "casebook.payments.withdrawal_started"
+WITHDRAWAL_SETTLED = "casebook.payments.withdrawal_settled"
+WITHDRAWAL_FAILED = "casebook.payments.withdrawal_failed"
+CARD_AUTHORIZED = "casebook.payments.card_authorized"
+CARD_DECLINED = "casebook.payments.card_declined"
+CARD_CAPTURED = "casebook.payments.card_captured"
+CARD_REVERSED = "casebook.payments.card_reversed"
+AUTHORIZATION_EXPIRED = "casebook.payments.authorization_expired"
