@@ -22,9 +22,9 @@ from casebook.platform.bootstrap import Platform, build_platform
 from casebook.platform.http.edge import EdgeMiddleware, Metrics
 from casebook.platform.http.health import health_routes
 from casebook.platform.http.problems import EXCEPTION_HANDLERS
+from casebook.platform.idempotency.middleware import IdempotencyMiddleware
 from casebook.platform.identity.dependencies import identity_dependencies
 from casebook.platform.identity.routes import identity_routes
-from casebook.platform.idempotency.middleware import IdempotencyMiddleware
 from casebook.platform.logs import configure_logging
 from casebook.platform.realtime.routes import realtime_routes
 from casebook.platform.settings import Settings

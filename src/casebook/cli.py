@@ -22,7 +22,7 @@ console = Console()
 AppsOption = typer.Option(None, "--apps", help="Comma-separated app slugs to serve (default: all).")
 
 
-def _settings(apps: Optional[str] = None) -> Settings:
+def _settings(apps: str | None = None) -> Settings:
     if apps:
         os.environ["CASEBOOK_APPS"] = apps  # granian workers are new processes: hand settings over by env
     return Settings.from_env()
@@ -33,7 +33,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to bind."),
     port: int = typer.Option(8000, help="Port to bind."),
     workers: int = typer.Option(1, help="Server processes (use >1 only with PostgreSQL, Redis and NATS)."),
-    apps: Optional[str] = AppsOption,
+    apps: str | None = AppsOption,
     reload: bool = typer.Option(False, help="Restart on code changes (development)."),
 ) -> None:
     """Serve the API, the UI and (embedded) the background work on http://HOST:PORT."""
@@ -54,7 +54,7 @@ def serve(
 
 
 @cli.command()
-def worker(apps: Optional[str] = AppsOption) -> None:
+def worker(apps: str | None = AppsOption) -> None:
     """Consume the bus and run scheduled jobs (one worker at a time holds the scheduler lease)."""
     settings = _settings(apps)
     asyncio.run(_run_worker(settings))
@@ -93,7 +93,7 @@ def migrate() -> None:
 
 
 @cli.command()
-def demo(apps: Optional[str] = AppsOption) -> None:
+def demo(apps: str | None = AppsOption) -> None:
     """Fill every served app with realistic sample data."""
     asyncio.run(_run_demo(_settings(apps)))
 
@@ -120,7 +120,7 @@ async def _run_demo(settings: Settings) -> None:
 
 
 @cli.command()
-def check(apps: Optional[str] = AppsOption) -> None:
+def check(apps: str | None = AppsOption) -> None:
     """Print which adapter each port uses and whether it is reachable."""
     settings = _settings(apps)
 
@@ -174,7 +174,7 @@ def ledger_verify() -> None:
     from casebook.engines import ledger
     from casebook.platform.bootstrap import running_platform
 
-    async def run():  # noqa: ANN202
+    async def run():
         async with running_platform(_settings(), role="cli") as platform:
             return await ledger.verify(platform)
 

@@ -15,9 +15,9 @@ from casebook.platform.cache.near import NearCache
 from casebook.platform.clock import Clock
 from casebook.platform.db.engine import Database, open_database
 from casebook.platform.geo import Geo, open_geo
+from casebook.platform.idempotency import middleware as idempotency
 from casebook.platform.ids import IdGenerator
 from casebook.platform.realtime import Realtime, open_realtime
-from casebook.platform.idempotency import middleware as idempotency
 from casebook.platform.scheduler import Job, Scheduler
 from casebook.platform.search import Search, open_search
 from casebook.platform.settings import Settings

@@ -13,7 +13,12 @@ from casebook.platform.bus.events import SUBJECT_PREFIX, Event
 from casebook.platform.bus.models import OutboxRow
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from casebook.platform.bootstrap import Platform
+    from casebook.platform.cache import Cache
+    from casebook.platform.clock import Clock
+    from casebook.platform.ids import IdGenerator
 
 log = structlog.get_logger(__name__)
 
@@ -39,21 +44,21 @@ class UnitOfWork:
         self._after_commit: list[AfterCommit] = []
 
     @property
-    def ids(self):  # noqa: ANN201
+    def ids(self) -> IdGenerator:
         return self.platform.ids
 
     @property
-    def clock(self):  # noqa: ANN201
+    def clock(self) -> Clock:
         return self.platform.clock
 
     @property
-    def cache(self):  # noqa: ANN201
+    def cache(self) -> Cache:
         return self.platform.cache
 
     def new_id(self) -> int:
         return self.platform.ids.next_id()
 
-    def now(self):  # noqa: ANN201
+    def now(self) -> datetime:
         return self.platform.clock.now()
 
     def publish(self, subject: str, payload: dict[str, Any]) -> Event:

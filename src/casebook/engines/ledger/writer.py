@@ -85,7 +85,7 @@ class Writer:
             for request, future in items:
                 try:
                     result = await commit_alone(self.platform, request)
-                except Exception as error:  # noqa: BLE001 - handed to its submitter, whatever it is
+                except Exception as error:
                     if not future.done():
                         future.set_exception(error)
                 else:

@@ -14,8 +14,8 @@ from casebook.platform.blobs.objects import DEFAULT_CONTENT_TYPE
 from casebook.platform.blobs.ranges import Unsatisfiable, etag_matches, parse_range, quoted
 from casebook.platform.blobs.schemas import BlobRead, UploadComplete, UploadCreate, UploadRead
 from casebook.platform.blobs.signing import content_disposition
-from casebook.platform.http.params import SnowflakeId
 from casebook.platform.errors import Invalid, NotFound, RangeNotSatisfiable, UnsupportedMediaType
+from casebook.platform.http.params import SnowflakeId
 from casebook.platform.http.problems import problem_response
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.uow import UnitOfWork

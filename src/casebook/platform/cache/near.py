@@ -100,7 +100,7 @@ class NearCache:
                 ready.set()
                 await asyncio.sleep(1.0)
 
-    def _forget(self, keys) -> None:  # noqa: ANN001
+    def _forget(self, keys) -> None:
         self._generation += 1
         for key in keys:
             self._items.pop(key, None)

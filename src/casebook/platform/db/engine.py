@@ -79,7 +79,7 @@ class Database:
 
 def _tune_sqlite(engine: AsyncEngine, *, begin: str) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def on_connect(dbapi_connection, _record) -> None:
         # Take BEGIN out of the driver's hands so we choose IMMEDIATE or DEFERRED ourselves.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -91,7 +91,7 @@ def _tune_sqlite(engine: AsyncEngine, *, begin: str) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection) -> None:  # noqa: ANN001
+    def on_begin(connection) -> None:
         connection.exec_driver_sql(begin)
 
 

@@ -39,7 +39,7 @@ class Cursors:
         signature = hmac.new(self._key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
         return base64.urlsafe_b64encode(signature + payload).rstrip(b"=").decode()
 
-    def decode(self, cursor: str | None, *, type: type[T] = dict) -> T | None:  # noqa: A002
+    def decode(self, cursor: str | None, *, type: type[T] = dict) -> T | None:
         """The position in `cursor` as `type` (a msgspec Struct or dict); None for the first page."""
         if cursor is None or cursor == "":
             return None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import msgspec
 from litestar.connection import ASGIConnection
-from litestar.types import Scope
 from litestar.di import Provide
+from litestar.types import Scope
 
-from casebook.platform.http.dependencies import PlatformDependency
 from casebook.platform.errors import Unauthorized
+from casebook.platform.http.dependencies import PlatformDependency
 from casebook.platform.identity import authentication
 from casebook.platform.identity.csrf import SESSION_COOKIE
 from casebook.platform.identity.principal import AuthenticatedAccount

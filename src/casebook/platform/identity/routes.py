@@ -7,8 +7,8 @@ from litestar.datastructures import Cookie
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from casebook.platform.errors import Unauthorized
-from casebook.platform.identity import authentication, service
 from casebook.platform.http.dependencies import PlatformDependency
+from casebook.platform.identity import authentication, service
 from casebook.platform.identity.dependencies import SESSION_COOKIE, resolve_credential
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.identity.schemas import (

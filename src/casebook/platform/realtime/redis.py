@@ -127,7 +127,7 @@ class RedisRealtime:
         while True:
             try:
                 message = await pubsub.get_message(timeout=None)
-            except Exception as error:  # noqa: BLE001 -- Redis away: redis-py reconnects on the next read
+            except Exception as error:
                 log.warning("realtime.read_failed", error=f"{type(error).__name__}: {error}")
                 await asyncio.sleep(READ_RETRY_DELAY_S)
                 continue

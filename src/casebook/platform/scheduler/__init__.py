@@ -23,6 +23,6 @@ class Job:
     attempts_max: int = 5
 
 
-from casebook.platform.scheduler.runner import Scheduler, schedule  # noqa: E402
+from casebook.platform.scheduler.runner import Scheduler, schedule
 
 __all__ = ["Job", "JobHandler", "Scheduler", "schedule"]
