@@ -7,8 +7,8 @@ from litestar import Controller, get, post
 from casebook.apps.guestbook import service
 from casebook.apps.guestbook.schemas import EntryCreate, EntryPage, EntryRead, Position
 from casebook.platform.http.dependencies import PlatformDependency
-from casebook.platform.http.params import SnowflakeId
 from casebook.platform.http.pagination import Cursors, clamp_limit
+from casebook.platform.http.params import SnowflakeId
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.uow import UnitOfWork
 

@@ -7,9 +7,9 @@ import os
 from sqlalchemy import select
 
 from casebook.apps.guestbook.models import EntryRow, ReceiptRow
+from casebook.platform import realtime
 from casebook.platform.errors import NotFound
 from casebook.platform.identity.principal import AuthenticatedAccount
-from casebook.platform import realtime
 from casebook.platform.uow import UnitOfWork
 
 ENTRY_SIGNED = "casebook.guestbook.entry_signed"
@@ -47,7 +47,7 @@ async def search_entries(uow: UnitOfWork, *, text: str, limit: int) -> list[Entr
     return [by_id[int(hit.doc_id)] for hit in hits if int(hit.doc_id) in by_id]
 
 
-async def on_entry_signed(uow: UnitOfWork, event) -> None:  # noqa: ANN001
+async def on_entry_signed(uow: UnitOfWork, event) -> None:
     """Consumer: index the entry for search, leave a receipt naming the process that did it, and tell
     the author live (SSE / WebSocket) once it is searchable."""
     entry = await uow.session.get(EntryRow, int(event.payload["entry_id"]))
