@@ -6,7 +6,7 @@ cover the same paths.
 
 from pathlib import Path
 
-from casebook.apps.guestbook import demo, service
+from casebook.apps.guestbook import bench, demo, service
 from casebook.apps.guestbook.routes import EntryController
 from casebook.apps.guestbook.ui import GuestbookPages
 from casebook.platform.appmodule import AppModule
@@ -22,5 +22,6 @@ module = AppModule(
     model_modules=["casebook.apps.guestbook.models"],
     demo=demo.load,
     demo_steps=demo.DEMO_STEPS,
+    bench=bench.workload,
     consumers=[Consumer(name="guestbook.index", subjects=(service.ENTRY_SIGNED,), handler=service.on_entry_signed)],
 )
