@@ -21,6 +21,7 @@ from casebook.platform.blobs.routes import blob_routes
 from casebook.platform.bootstrap import Platform, build_platform
 from casebook.platform.http.edge import EdgeMiddleware, Metrics
 from casebook.platform.http.health import health_routes
+from casebook.platform.http.openapi import document_problems
 from casebook.platform.http.problems import EXCEPTION_HANDLERS
 from casebook.platform.idempotency.middleware import IdempotencyMiddleware
 from casebook.platform.identity.dependencies import identity_dependencies
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, apps: Sequence[AppModule] | Non
         state={"platform": platform},
         debug=False,
     )
+    document_problems(app.openapi_schema)
     app.asgi_handler = EdgeMiddleware(IdempotencyMiddleware(app.asgi_handler, platform), metrics,
                                       access_log=platform.settings.access_log)
     return app

@@ -49,3 +49,14 @@ async def test_openapi_document_and_docs_page(client) -> None:
     assert "/api/accounts" in paths and "/api/guestbook/entries" in paths
     assert page.status_code == 200 and "swagger-ui" in page.text
     assert (await client.get("/api/docs/assets/swagger-ui-bundle.js")).status_code == 200
+
+
+async def test_the_document_describes_errors_as_problem_json(client) -> None:
+    document = (await client.get("/api/docs/openapi.json")).json()
+
+    problem = document["components"]["schemas"]["Problem"]
+    operation = document["paths"]["/api/guestbook/entries"]["post"]["responses"]
+    assert {"type", "title", "status", "detail", "code"} <= set(problem["required"])
+    assert operation["default"]["content"]["application/problem+json"]["schema"]["$ref"] == \
+        "#/components/schemas/Problem"
+    assert "application/json" not in operation["400"]["content"]
