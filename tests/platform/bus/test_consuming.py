@@ -90,3 +90,44 @@ async def test_dead_letter_is_written_once_per_consumer_and_event(settings: Sett
         await consuming.dead_letter(platform, consumer, EVENT, attempts=3, error="ValueError: no")
         await consuming.dead_letter(platform, consumer, EVENT, attempts=3, error="ValueError: no")
         assert await count_rows(platform, DeadLetterRow) == 1
+
+
+def numbered(count: int) -> list[Event]:
+    return [Event(id=1000 + n, subject="casebook.t.happened", payload={"n": n},
+                  occurred_at=datetime(2026, 1, 1, tzinfo=UTC)) for n in range(count)]
+
+
+async def test_a_batch_runs_each_handler_once_in_order_including_duplicates(settings: Settings) -> None:
+    calls: list[int] = []
+
+    async def record(uow: UnitOfWork, event: Event) -> None:
+        calls.append(event.payload["n"])
+
+    consumer = Consumer(name="t.batch", subjects=("casebook.t.happened",), handler=record)
+    events = numbered(5)
+    async with running(settings) as platform:
+        await consuming.process_once(platform, consumer, events[1])  # already handled before the batch
+
+        await consuming.deliver_many(platform, consumer, [*events, events[3]])
+
+        assert calls == [1, 0, 2, 3, 4]
+        assert await count_rows(platform, ProcessedRow) == 5
+
+
+async def test_one_failing_event_does_not_hold_up_or_duplicate_the_rest_of_its_batch(settings: Settings) -> None:
+    calls: list[int] = []
+
+    async def fragile(uow: UnitOfWork, event: Event) -> None:
+        calls.append(event.payload["n"])
+        if event.payload["n"] == 2:
+            raise RuntimeError("poison")
+
+    consumer = Consumer(name="t.fragile", subjects=("casebook.t.happened",), handler=fragile,
+                        attempts_max=2, backoff_base_s=0.01)
+    async with running(settings) as platform:
+        await consuming.deliver_many(platform, consumer, numbered(4))
+
+        assert await count_rows(platform, ProcessedRow) == 3  # 0, 1 and 3, once each
+        assert await count_rows(platform, DeadLetterRow) == 1  # 2, after its attempts
+    # the batch ran 0, 1, 2 and rolled back; then one by one: 0, 1, 3 once, and 2 twice (attempts_max)
+    assert calls == [0, 1, 2, 0, 1, 2, 2, 3]

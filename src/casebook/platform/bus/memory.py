@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
+CONSUMER_BATCH_EVENTS_MAX = 100  # events one consumer handles in one transaction when they queue up
 CONSUMER_QUEUE_EVENTS_MAX = 256  # per consumer; a full queue makes the relay wait, never drop
 IN_FLIGHT_EVENTS_MAX = 2000  # handed over but not yet finished by all their consumers
 DRAIN_POLL_INTERVAL_S = 0.01
@@ -114,12 +115,15 @@ class MemoryBus:
 
     async def _consume(self, consumer: Consumer, queue: asyncio.Queue[Event]) -> None:
         while True:
-            event = await queue.get()
-            await consuming.deliver(self.platform, consumer, event)
-            left = self._unfinished.get(event.id, 1) - 1
-            if left > 0:
-                self._unfinished[event.id] = left
-            else:
-                self._unfinished[event.id] = 0  # stays in flight until published_at is written
-                self._finished.append(event.id)
-                self._wake.set()
+            batch = [await queue.get()]
+            while len(batch) < CONSUMER_BATCH_EVENTS_MAX and not queue.empty():
+                batch.append(queue.get_nowait())
+            await consuming.deliver_many(self.platform, consumer, batch)
+            for event in batch:
+                left = self._unfinished.get(event.id, 1) - 1
+                if left > 0:
+                    self._unfinished[event.id] = left
+                else:
+                    self._unfinished[event.id] = 0  # stays in flight until published_at is written
+                    self._finished.append(event.id)
+            self._wake.set()
