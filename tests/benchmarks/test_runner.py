@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 
 from casebook.benchmarks import runner
+from casebook.platform.appmodule import AppModule
 
 
 def _console() -> tuple[Console, io.StringIO]:
@@ -17,14 +18,16 @@ def _console() -> tuple[Console, io.StringIO]:
     return Console(file=out, width=200), out
 
 
-def test_an_app_without_a_workload_exits_1_saying_so() -> None:
+def test_an_app_without_a_workload_exits_1_saying_so(monkeypatch: pytest.MonkeyPatch) -> None:
     console, out = _console()
+    quiet = AppModule(slug="quiet", title="Quiet", description="an app with no bench workload")
+    monkeypatch.setattr(runner, "ALL_APPS", (*runner.ALL_APPS, quiet))
 
     with pytest.raises(SystemExit) as exit_info:
-        runner.run_benchmark("guestbook", duration_s=1, connections=1, workers=1, console=console)
+        runner.run_benchmark("quiet", duration_s=1, connections=1, workers=1, console=console)
 
     assert exit_info.value.code == 1
-    assert "guestbook: no workload" in out.getvalue()
+    assert "quiet: no workload" in out.getvalue()
 
 
 def test_an_unknown_target_exits_2_listing_the_known_ones() -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from casebook.apps import guestbook
+from casebook.apps import cashapp, guestbook
 from casebook.platform.appmodule import AppModule
 
 ALL_APPS: tuple[AppModule, ...] = (
     guestbook.module,
+    cashapp.module,
 )
 
 

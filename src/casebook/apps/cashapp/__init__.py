@@ -1,0 +1,29 @@
+"""CashApp: cashtags, a USD wallet on the ledger, add cash and cash out, P2P payments, requests, activity."""
+
+from pathlib import Path
+
+from casebook.apps.cashapp import demo, events
+from casebook.apps.cashapp.routes import (
+    ActivityController,
+    BankController,
+    PaymentController,
+    ProfileController,
+    RequestController,
+)
+from casebook.apps.cashapp.ui import CashAppPages
+from casebook.engines import ledger, payments
+from casebook.platform.appmodule import AppModule
+
+module = AppModule(
+    slug="cashapp",
+    title="CashApp",
+    description="Send and request money by $cashtag, add cash from a bank, cash out, and see every movement.",
+    api_routes=[ProfileController, BankController, PaymentController, RequestController, ActivityController],
+    ui_routes=[CashAppPages],
+    template_dir=Path(__file__).parent / "templates",
+    model_modules=["casebook.apps.cashapp.models"],
+    consumers=events.consumers,
+    demo=demo.load,
+    demo_steps=demo.DEMO_STEPS,
+    jobs=[*ledger.jobs, *payments.jobs],
+)

@@ -1,0 +1,1 @@
+"""CashApp's use cases, one module per area: profiles, payments, requests, bank, activity."""
