@@ -42,7 +42,11 @@ def wallet_code(account_id: int) -> str:
 
 
 async def ensure_profile(platform: Platform, account: AuthenticatedAccount) -> ProfileRow:
-    """The caller's profile, created on first use; safe when several first requests race."""
+    """The caller's profile, created on first use; safe when several first requests race.
+
+    Creation locks the caller's identity row first, so racing first requests of one account queue up
+    behind the one that creates the profile and then simply read it (SQLite's BEGIN IMMEDIATE already
+    serializes writers; on PostgreSQL the row lock does)."""
     for _attempt in range(PROFILE_CREATE_ATTEMPTS_MAX):
         async with platform.reader() as reader:
             found = await reader.session.get(ProfileRow, account.id)
@@ -50,8 +54,12 @@ async def ensure_profile(platform: Platform, account: AuthenticatedAccount) -> P
             return found
         try:
             async with platform.uow() as uow:
+                await uow.session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
+                existing = await uow.session.get(ProfileRow, account.id, populate_existing=True)
+                if existing is not None:
+                    return existing
                 return await create_profile(uow, account=account)
-        except IntegrityError:  # a rival request created it (or took the cashtag) first
+        except IntegrityError:  # another account took the derived cashtag at the same moment: pick again
             continue
     raise Conflict("Your CashApp profile is being created by another request; retry shortly.")
 
