@@ -105,14 +105,18 @@ async def _describe(uow: UnitOfWork, profile: ProfileRow, postings: list[ledger.
         elif posting.metadata.get("kind") == payments.P2P:
             status = statuses.get(posting.transaction_id, "completed")
         other_id = _counterparty_id(posting.metadata, profile.account_id)
+        counterparty = cashtags.get(other_id) if other_id else posting.metadata.get("counterparty_name")
         described.append(Activity(
             posting_id=posting.id, transaction_id=posting.transaction_id, type=kind, status=status,
-            amount_minor=signed, counterparty=cashtags.get(other_id) if other_id else None,
+            amount_minor=signed, counterparty=counterparty,
             note=str(posting.metadata.get("note", "")), created_at=posting.created_at))
     return described
 
 
 def _type_of(metadata: dict[str, Any], *, is_incoming: bool) -> str:
+    """Other CashApp features name their line themselves with `activity_type` (and `counterparty_name`)."""
+    if isinstance(metadata.get("activity_type"), str):
+        return metadata["activity_type"]
     kind = metadata.get("kind")
     if kind == payments.P2P:
         return "payment_received" if is_incoming else "payment_sent"
