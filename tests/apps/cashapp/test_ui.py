@@ -1,4 +1,4 @@
-"""CashApp's pages through a browser-like client: session cookie, CSRF, htmx and plain forms."""
+"""CashApp's pages (wallet, settings) through a browser-like client: session cookie, CSRF, htmx and plain forms."""
 
 from __future__ import annotations
 
@@ -69,3 +69,77 @@ async def _settle_all(platform) -> None:
     for transfer_id in ids:
         async with platform.uow() as uow:
             await payments.settle_bank_transfer(uow, transfer_id=transfer_id)
+
+
+async def test_the_pages_link_to_each_other_and_settings_needs_a_sign_in(client, platform) -> None:
+    anonymous = await client.get("/cashapp/settings")
+    await register(client, "alice")
+    await sign_in_with_form(client, "alice")
+
+    wallet = await client.get("/cashapp/")
+    settings = await client.get("/cashapp/settings")
+
+    assert anonymous.status_code == 200 and "/login?next=/cashapp/settings" in anonymous.text
+    for href in ("/cashapp/card", "/cashapp/bitcoin", "/cashapp/stocks", "/cashapp/settings"):
+        assert f'href="{href}"' in wallet.text
+    assert 'href="/cashapp/settings" aria-current="page"' in settings.text
+    assert "verify to raise your limit" in wallet.text
+    assert "Simulated Checking" in settings.text and "5 attempts left today" in settings.text
+
+
+async def test_verifying_with_htmx_raises_the_limit_shown_on_the_page(client, platform) -> None:
+    await register(client, "alice")
+    await sign_in_with_form(client, "alice")
+    token = await csrf_token(client, "/cashapp/settings")
+    form = {"legal_name": "Alice Liddell", "date_of_birth": "1992-05-04", "_csrf": token}
+
+    failed = await client.post("/cashapp/settings/verify", data={**form, "ssn_last4": "0000"},
+                               headers={"HX-Request": "true"})
+    verified = await client.post("/cashapp/settings/verify", data={**form, "ssn_last4": "4321"},
+                                 headers={"HX-Request": "true"})
+    wallet = await client.get("/cashapp/")
+
+    assert failed.status_code == 200 and failed.headers["hx-reswap"] == "none"
+    assert 'hx-swap-oob="innerHTML:#verify-error"' in failed.text and "could not match" in failed.text
+    assert verified.status_code == 200 and "<html" not in verified.text
+    assert "Verified as <strong>Alice Liddell</strong>" in verified.text and "ending 4321" in verified.text
+    assert "1992" not in verified.text and "$30000.00" in verified.text
+    assert "of $30000.00 in 30 days" in wallet.text and "verify to raise" not in wallet.text
+
+
+async def test_a_plain_verify_form_redirects_or_shows_the_refusal_on_the_page(client, platform) -> None:
+    await register(client, "alice")
+    await sign_in_with_form(client, "alice")
+    token = await csrf_token(client, "/cashapp/settings")
+
+    bad = await client.post("/cashapp/settings/verify", data={"legal_name": "Alice Liddell",
+                                                              "date_of_birth": "04/05/1992", "ssn_last4": "4321",
+                                                              "_csrf": token})
+    good = await client.post("/cashapp/settings/verify", data={"legal_name": "Alice Liddell",
+                                                               "date_of_birth": "1992-05-04", "ssn_last4": "4321",
+                                                               "_csrf": token}, follow_redirects=False)
+
+    assert bad.status_code == 422 and "<html" in bad.text and "yyyy-mm-dd" in bad.text
+    assert (good.status_code, good.headers["location"]) == (303, "/cashapp/settings")
+
+
+async def test_linking_a_bank_from_settings_lists_it_and_a_bad_one_says_why(client, platform) -> None:
+    await register(client, "alice")
+    await sign_in_with_form(client, "alice")
+    token = await csrf_token(client, "/cashapp/settings")
+
+    linked = await client.post("/cashapp/settings/bank-links",
+                               data={"name": "Rainy day", "account_last4": "2468", "_csrf": token},
+                               headers={"HX-Request": "true"})
+    refused = await client.post("/cashapp/settings/bank-links",
+                                data={"name": "Bad", "account_last4": "24", "_csrf": token},
+                                headers={"HX-Request": "true"})
+    plain = await client.post("/cashapp/settings/bank-links", data={"name": "Plain", "_csrf": token},
+                              follow_redirects=False)
+    page = await client.get("/cashapp/settings")
+
+    assert linked.status_code == 200 and "Rainy day" in linked.text and "•••• 2468" in linked.text
+    assert refused.headers["hx-reswap"] == "none" and 'innerHTML:#link-error' in refused.text
+    assert "last 4 digits" in refused.text
+    assert (plain.status_code, plain.headers["location"]) == (303, "/cashapp/settings")
+    assert page.text.count('class="entry"') == 3 and "Bad" not in page.text

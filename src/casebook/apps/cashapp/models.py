@@ -1,10 +1,11 @@
-"""Tables of the CashApp app: profiles, cashtags (with their release holds), P2P payments, money requests."""
+"""Tables of the CashApp app: profiles, cashtags (with their release holds), P2P payments, money requests,
+identity verifications and their attempts."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Index, String
+from sqlalchemy import Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casebook.platform.db.types import Base, MoneyMinor, Snowflake, UTCDateTime
@@ -75,3 +76,32 @@ class MoneyRequestRow(Base):
     payment_id: Mapped[int | None] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class VerificationRow(Base):
+    """A profile's verified identity, written once when the (simulated) check passes. Only what a US money
+    transmitter keeps to show whom it verified: the legal name, the date of birth and the tax id's last 4."""
+
+    __tablename__ = "cashapp_verifications"
+
+    account_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    legal_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    ssn_last4: Mapped[str] = mapped_column(String(4))
+    attempts: Mapped[int] = mapped_column(Integer)  # checks run, this successful one included
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VerificationAttemptRow(Base):
+    """One run of the identity check, kept without the details tried (a failure stores no PII): the
+    failures of the last day rate-limit guessing."""
+
+    __tablename__ = "cashapp_verification_attempts"
+
+    id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(Snowflake)
+    outcome: Mapped[str] = mapped_column(String(10))  # verified | failed
+    failure_code: Mapped[str | None] = mapped_column(String(40))  # underage | verification_failed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_cashapp_verification_attempts_account_id_created_at", "account_id", "created_at"),)

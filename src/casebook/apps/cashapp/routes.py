@@ -1,4 +1,5 @@
-"""HTTP API of CashApp under /api/cashapp: profile, people, bank, payments, requests, activity, statements."""
+"""HTTP API of CashApp under /api/cashapp: profile, verification, people, bank, payments, requests, activity,
+statements."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from litestar.params import Parameter
 from casebook.apps.cashapp.schemas import (
     ActivityPage,
     ActivityRead,
-    AmountCreate,
+    BankLinkCreate,
+    BankLinkPage,
+    BankLinkRead,
     BankTransferRead,
+    DepositCreate,
     MoneyRequestCreate,
     MoneyRequestPage,
     MoneyRequestRead,
@@ -22,9 +26,11 @@ from casebook.apps.cashapp.schemas import (
     Position,
     ProfileRead,
     ProfileUpdate,
+    VerificationCreate,
+    VerificationRead,
     WithdrawalCreate,
 )
-from casebook.apps.cashapp.service import activity, bank, payments, profiles, requests
+from casebook.apps.cashapp.service import activity, bank, payments, profiles, requests, verification
 from casebook.platform.errors import Invalid
 from casebook.platform.http.dependencies import PlatformDependency
 from casebook.platform.http.pagination import Cursors, clamp_limit
@@ -48,6 +54,18 @@ class ProfileController(Controller):
         overview = await profiles.change_profile(platform, account, cashtag=data.cashtag, phone=data.phone)
         return ProfileRead.from_overview(overview)
 
+    @get("/verification")
+    async def read_verification(self, platform: PlatformDependency, account: AuthenticatedAccount,
+                                ) -> VerificationRead:
+        return VerificationRead.from_verification(await verification.get_verification(platform, account))
+
+    @post("/verification", status_code=200)
+    async def verify_identity(self, data: VerificationCreate, platform: PlatformDependency,
+                              account: AuthenticatedAccount) -> VerificationRead:
+        state = await verification.verify_identity(platform, account, legal_name=data.legal_name,
+                                                   date_of_birth=data.date_of_birth, ssn_last4=data.ssn_last4)
+        return VerificationRead.from_verification(state)
+
     @get("/people")
     async def find_people(self, reader: UnitOfWork, account: AuthenticatedAccount,
                           q: Annotated[str, Parameter(max_length=254)] = "") -> PeoplePage:
@@ -58,17 +76,30 @@ class ProfileController(Controller):
 class BankController(Controller):
     path = "/bank"
 
+    @get("/links")
+    async def list_links(self, platform: PlatformDependency, account: AuthenticatedAccount) -> BankLinkPage:
+        profile, links = await bank.list_links(platform, account)
+        return BankLinkPage(items=[BankLinkRead.from_link(link, default_link_id=profile.bank_link_id)
+                                   for link in links])
+
+    @post("/links", status_code=201)
+    async def link_bank(self, data: BankLinkCreate, platform: PlatformDependency,
+                        account: AuthenticatedAccount) -> BankLinkRead:
+        link = await bank.link_bank(platform, account, name=data.name, account_last4=data.account_last4)
+        return BankLinkRead.from_link(link, default_link_id=0)  # a new link is never the first one
+
     @post("/deposits", status_code=201)
-    async def add_cash(self, data: AmountCreate, platform: PlatformDependency, account: AuthenticatedAccount,
+    async def add_cash(self, data: DepositCreate, platform: PlatformDependency, account: AuthenticatedAccount,
                        idempotency_key: IdempotencyKey = None) -> BankTransferRead:
-        deposit = await bank.add_cash(platform, account=account, amount=data.amount, client_key=idempotency_key)
+        deposit = await bank.add_cash(platform, account=account, amount=data.amount, client_key=idempotency_key,
+                                      link_id=data.link_id)
         return BankTransferRead.from_transfer(deposit)
 
     @post("/withdrawals", status_code=201)
     async def cash_out(self, data: WithdrawalCreate, platform: PlatformDependency, account: AuthenticatedAccount,
                        idempotency_key: IdempotencyKey = None) -> BankTransferRead:
         withdrawal = await bank.cash_out(platform, account=account, amount=data.amount, speed=data.speed,
-                                         client_key=idempotency_key)
+                                         client_key=idempotency_key, link_id=data.link_id)
         return BankTransferRead.from_transfer(withdrawal)
 
 

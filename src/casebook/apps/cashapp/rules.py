@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from casebook.engines import ledger
@@ -24,12 +24,22 @@ VELOCITY_PAYMENTS_MAX = 10  # payments a sender may make per VELOCITY_WINDOW: re
 VELOCITY_WINDOW = timedelta(minutes=1)
 CLIENT_KEY_CHARS_MAX = 64  # room for "cashapp:pay:<sender id>:" inside the ledger's 128-character keys
 PEOPLE_RESULTS_MAX = 20
+LEGAL_NAME_CHARS_MAX = 100
+VERIFICATION_AGE_MIN_YEARS = 18  # Cash App's own accounts are for adults; minors use sponsored accounts
+VERIFICATION_BORN_AFTER = date(1900, 1, 1)  # an earlier date of birth is a typing mistake, not a customer
+VERIFICATION_FAILURES_MAX = 5  # failed checks per VERIFICATION_FAILURE_WINDOW: stops guessing someone's details
+VERIFICATION_FAILURE_WINDOW = timedelta(days=1)
+SIMULATED_UNMATCHED_SSN_LAST4 = "0000"  # the simulated identity check finds no record for these digits
+BANK_LINK_NAME_CHARS_MAX = 60
 STATEMENT_ROWS_MAX = 10_000  # a month of a very busy account; rows past this are left out (newest kept)
 
 _CASHTAG = re.compile(rf"\$[a-z0-9_]{{{CASHTAG_CHARS_MIN},{CASHTAG_CHARS_MAX}}}")
 _AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
 _PHONE = re.compile(r"\+[1-9]\d{7,14}")  # E.164
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, unlike \d
+_LAST4 = re.compile(r"[0-9]{4}")
+_SNOWFLAKE = re.compile(r"[0-9]{1,19}")
 
 
 def normalize_cashtag(text: str) -> str:
@@ -114,3 +124,65 @@ def parse_month(text: str) -> tuple[int, int]:
     if match is None:
         raise Invalid("A statement month is written yyyy-mm, like 2026-03.", field="month")
     return int(match.group(1)), int(match.group(2))
+
+
+def check_legal_name(name: object) -> str:
+    """As on a government ID: a letter at least, inner runs of spaces folded to one."""
+    text = " ".join(name.split()) if isinstance(name, str) else ""
+    if not 2 <= len(text) <= LEGAL_NAME_CHARS_MAX or not text.isprintable() or not any(c.isalpha() for c in text):
+        raise Invalid(f"Write your legal name as on your ID: 2 to {LEGAL_NAME_CHARS_MAX} characters.",
+                      field="legal_name", code="invalid_legal_name")
+    return text
+
+
+def check_date_of_birth(text: object, *, today: date) -> date:
+    """An ISO date (yyyy-mm-dd) in the past; being under age is a separate refusal (see check_adult)."""
+    try:
+        if not isinstance(text, str) or not _ISO_DATE.fullmatch(text.strip()):
+            raise ValueError(text)
+        born = date.fromisoformat(text.strip())
+    except ValueError as error:
+        raise Invalid("Write the date of birth as yyyy-mm-dd, like 1990-04-21.", field="date_of_birth",
+                      code="invalid_date_of_birth") from error
+    if not VERIFICATION_BORN_AFTER <= born <= today:
+        raise Invalid("This date of birth is not possible.", field="date_of_birth", code="invalid_date_of_birth")
+    return born
+
+
+def age_years(born: date, *, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def check_ssn_last4(text: object) -> str:
+    """Only the last four digits of the tax id: the full number is never asked for, kept or shown."""
+    if not isinstance(text, str) or not _LAST4.fullmatch(text.strip()):
+        raise Invalid("Send only the last 4 digits of your Social Security number.", field="ssn_last4",
+                      code="invalid_ssn_last4")
+    return text.strip()
+
+
+def check_bank_link_name(name: object) -> str:
+    text = " ".join(name.split()) if isinstance(name, str) else ""
+    if not 1 <= len(text) <= BANK_LINK_NAME_CHARS_MAX or not text.isprintable():
+        raise Invalid(f"Name the bank account in 1 to {BANK_LINK_NAME_CHARS_MAX} characters.", field="name",
+                      code="invalid_bank_link_name")
+    return text
+
+
+def check_account_last4(text: object) -> str | None:
+    if text is None:
+        return None
+    if not isinstance(text, str) or not _LAST4.fullmatch(text.strip()):
+        raise Invalid("account_last4 is the last 4 digits of the bank account number.", field="account_last4",
+                      code="invalid_account_last4")
+    return text.strip()
+
+
+def parse_link_id(text: str | None) -> int | None:
+    """A bank link id as the API shows it (a decimal string); None picks the profile's first link."""
+    if text is None:
+        return None
+    if not isinstance(text, str) or not _SNOWFLAKE.fullmatch(text) or int(text) >= 2**63:
+        raise Invalid("link_id is a bank link id from GET /api/cashapp/bank/links.", field="link_id",
+                      code="invalid_link_id")
+    return int(text)

@@ -9,7 +9,7 @@ import msgspec
 
 from casebook.apps.cashapp import rules
 from casebook.apps.cashapp.models import MoneyRequestRow, PaymentRow, ProfileRow
-from casebook.apps.cashapp.service import activity, profiles
+from casebook.apps.cashapp.service import activity, profiles, verification
 from casebook.apps.cashapp.service import payments as payment_service
 from casebook.apps.cashapp.service import requests as request_service
 from casebook.engines import payments
@@ -34,6 +34,14 @@ class LimitsRead(Schema):
     remaining: str
     window_days: int
 
+    @classmethod
+    def from_overview(cls, overview: profiles.Overview) -> LimitsRead:
+        remaining = max(overview.limit_minor - overview.sent_minor, 0)
+        return cls(currency=rules.CURRENCY, is_verified=overview.profile.is_verified,
+                   sending_limit=rules.format_amount(overview.limit_minor),
+                   sent=rules.format_amount(overview.sent_minor), remaining=rules.format_amount(remaining),
+                   window_days=rules.SENDING_WINDOW.days)
+
 
 class ProfileRead(Schema):
     cashtag: str
@@ -44,18 +52,14 @@ class ProfileRead(Schema):
 
     @classmethod
     def from_overview(cls, overview: profiles.Overview) -> ProfileRead:
-        balances, currency = overview.balances, rules.CURRENCY
-        remaining = max(overview.limit_minor - overview.sent_minor, 0)
+        balances = overview.balances
         return cls(cashtag=overview.profile.cashtag, display_name=overview.profile.display_name,
                    phone=overview.profile.phone,
-                   balances=BalancesRead(currency=currency, available=rules.format_amount(balances.available_minor),
+                   balances=BalancesRead(currency=rules.CURRENCY,
+                                         available=rules.format_amount(balances.available_minor),
                                          pending=rules.format_amount(balances.credits_pending_minor),
                                          posted=rules.format_amount(balances.posted_minor)),
-                   limits=LimitsRead(currency=currency, is_verified=overview.profile.is_verified,
-                                     sending_limit=rules.format_amount(overview.limit_minor),
-                                     sent=rules.format_amount(overview.sent_minor),
-                                     remaining=rules.format_amount(remaining),
-                                     window_days=rules.SENDING_WINDOW.days))
+                   limits=LimitsRead.from_overview(overview))
 
 
 class ProfileUpdate(Schema):
@@ -76,17 +80,71 @@ class PeoplePage(Schema):
     items: list[PersonRead]
 
 
+class VerificationCreate(Schema):
+    legal_name: str
+    date_of_birth: str  # yyyy-mm-dd; a string, so a bad date is refused with its field like any other
+    ssn_last4: str
+
+
+class VerificationRead(Schema):
+    """What the profile shows of its verified identity: never the date of birth, only the tax id's last 4."""
+
+    is_verified: bool
+    legal_name: str | None
+    ssn_last4: str | None
+    verified_at: datetime | None
+    attempts_remaining: int  # failed checks still allowed today
+    limits: LimitsRead
+
+    @classmethod
+    def from_verification(cls, state: verification.Verification) -> VerificationRead:
+        verified = state.verified
+        return cls(is_verified=verified is not None, legal_name=verified.legal_name if verified else None,
+                   ssn_last4=verified.ssn_last4 if verified else None,
+                   verified_at=verified.verified_at if verified else None,
+                   attempts_remaining=state.attempts_remaining, limits=LimitsRead.from_overview(state.overview))
+
+
+class BankLinkCreate(Schema):
+    name: str
+    account_last4: str | None = None  # simulated: random digits when left out
+
+
+class BankLinkRead(Schema):
+    id: str
+    name: str
+    account_last4: str
+    is_default: bool  # used by deposits and cash-outs that name no link_id
+    created_at: datetime
+
+    @classmethod
+    def from_link(cls, link: payments.BankLink, *, default_link_id: int) -> BankLinkRead:
+        return cls(id=str(link.id), name=link.name, account_last4=link.account_last4,
+                   is_default=link.id == default_link_id, created_at=link.created_at)
+
+
+class BankLinkPage(Schema):
+    items: list[BankLinkRead]
+
+
 class AmountCreate(Schema):
     amount: str
+
+
+class DepositCreate(Schema):
+    amount: str
+    link_id: str | None = None  # one of GET /bank/links; the default link when left out
 
 
 class WithdrawalCreate(Schema):
     amount: str
     speed: Literal["standard", "instant"] = "standard"
+    link_id: str | None = None
 
 
 class BankTransferRead(Schema):
     id: str
+    link_id: str
     direction: str
     speed: str
     status: str
@@ -99,7 +157,7 @@ class BankTransferRead(Schema):
     @classmethod
     def from_transfer(cls, transfer: payments.Deposit | payments.Withdrawal) -> BankTransferRead:
         is_withdrawal = isinstance(transfer, payments.Withdrawal)
-        return cls(id=str(transfer.id), direction="withdrawal" if is_withdrawal else "deposit",
+        return cls(id=str(transfer.id), link_id=str(transfer.link_id), direction="withdrawal" if is_withdrawal else "deposit",
                    speed=transfer.speed if is_withdrawal else "standard", status=transfer.status,
                    amount=rules.format_amount(transfer.amount_minor),
                    fee=rules.format_amount(transfer.fee_minor if is_withdrawal else 0), currency=transfer.currency,

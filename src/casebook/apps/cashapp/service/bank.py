@@ -1,4 +1,5 @@
-"""Add cash from the linked bank (pending until the bank settles) and cash out, standard or instant."""
+"""Bank links (every profile starts with one, more on request), add cash from one (pending until the bank
+settles) and cash out to one, standard or instant."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import uuid
 from typing import TYPE_CHECKING
 
 from casebook.apps.cashapp import rules
+from casebook.apps.cashapp.models import ProfileRow
 from casebook.apps.cashapp.service import profiles
 from casebook.engines import payments
 from casebook.platform.identity.principal import AuthenticatedAccount
+from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
@@ -16,25 +19,63 @@ if TYPE_CHECKING:
 SETTLE_AFTER_S = 3  # the simulated bank answers after a few seconds, so the UI shows pending, then settled
 
 
-async def add_cash(platform: Platform, *, account: AuthenticatedAccount, amount: str,
-                   client_key: str | None) -> payments.Deposit:
+async def list_links(platform: Platform, account: AuthenticatedAccount) -> tuple[ProfileRow, list[payments.BankLink]]:
+    """The caller's bank links, oldest (the default one) first, with the profile that names the default."""
+    profile = await profiles.ensure_profile(platform, account)
+    async with platform.reader() as reader:
+        return profile, await payments.list_bank_links(reader, profiles.owner_ref(account.id))
+
+
+async def link_bank(platform: Platform, account: AuthenticatedAccount, *, name: str,
+                    account_last4: str | None) -> payments.BankLink:
+    """Link one more simulated bank account; past the engine's limit per owner, BankLinksExceeded (409)."""
+    name = rules.check_bank_link_name(name)
+    last4 = rules.check_account_last4(account_last4)
+    await profiles.ensure_profile(platform, account)
+    async with platform.uow() as uow:
+        await profiles.get_profile(uow, account.id, lock=True)  # racing links cannot both pass the count check
+        try:
+            return await payments.link_bank(uow, owner_ref=profiles.owner_ref(account.id), name=name,
+                                            account_last4=last4)
+        except payments.BankLinksExceeded as refusal:
+            raise payments.BankLinksExceeded("You already have the most bank accounts one can link "
+                                             f"({refusal.detail}).") from refusal
+
+
+async def add_cash(platform: Platform, *, account: AuthenticatedAccount, amount: str, client_key: str | None,
+                   link_id: str | None = None) -> payments.Deposit:
     amount_minor = rules.parse_amount(amount, amount_max_minor=rules.BANK_AMOUNT_MAX_MINOR)
     key = rules.check_client_key(client_key, is_required=False) or uuid.uuid4().hex
+    wanted_link_id = rules.parse_link_id(link_id)
     profile = await profiles.ensure_profile(platform, account)
+    async with platform.reader() as reader:
+        chosen_link_id = await _own_link_id(reader, profile, wanted_link_id)
     return await payments.start_deposit(platform, key=f"cashapp:deposit:{account.id}:{key}",
-                                        link_id=profile.bank_link_id, wallet_account_id=profile.wallet_account_id,
+                                        link_id=chosen_link_id, wallet_account_id=profile.wallet_account_id,
                                         amount_minor=amount_minor, currency=rules.CURRENCY,
                                         settle_after_s=SETTLE_AFTER_S)
 
 
 async def cash_out(platform: Platform, *, account: AuthenticatedAccount, amount: str, speed: str,
-                   client_key: str | None) -> payments.Withdrawal:
+                   client_key: str | None, link_id: str | None = None) -> payments.Withdrawal:
     """Standard: free, held until the bank settles. Instant: settled now, for a fee. Short of funds: 409."""
     amount_minor = rules.parse_amount(amount, amount_max_minor=rules.BANK_AMOUNT_MAX_MINOR)
     key = rules.check_client_key(client_key, is_required=False) or uuid.uuid4().hex
+    wanted_link_id = rules.parse_link_id(link_id)
     profile = await profiles.ensure_profile(platform, account)
+    async with platform.reader() as reader:
+        chosen_link_id = await _own_link_id(reader, profile, wanted_link_id)
     return await payments.start_withdrawal(platform, key=f"cashapp:cashout:{account.id}:{key}",
-                                           link_id=profile.bank_link_id,
+                                           link_id=chosen_link_id,
                                            wallet_account_id=profile.wallet_account_id, amount_minor=amount_minor,
                                            currency=rules.CURRENCY, speed=speed,  # type: ignore[arg-type]
                                            settle_after_s=SETTLE_AFTER_S)
+
+
+async def _own_link_id(uow: UnitOfWork, profile: ProfileRow, link_id: int | None) -> int:
+    """The profile's first link by default; someone else's link is NotFound, as if it did not exist.
+    (Links are never removed, so the check still holds when the transfer starts.)"""
+    if link_id is None:
+        return profile.bank_link_id
+    link = await payments.get_bank_link(uow, link_id, owner_ref=profiles.owner_ref(profile.account_id))
+    return link.id
