@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from casebook.apps.cashapp import demo, events
+from casebook.apps.cashapp.investing.routes import HoldingController, MarketController, TradeController
+from casebook.apps.cashapp.investing.ui import InvestingPages
 from casebook.apps.cashapp.routes import (
     ActivityController,
     BankController,
@@ -18,10 +20,11 @@ module = AppModule(
     slug="cashapp",
     title="CashApp",
     description="Send and request money by $cashtag, add cash from a bank, cash out, and see every movement.",
-    api_routes=[ProfileController, BankController, PaymentController, RequestController, ActivityController],
-    ui_routes=[CashAppPages],
+    api_routes=[ProfileController, BankController, PaymentController, RequestController, ActivityController,
+                MarketController, TradeController, HoldingController],
+    ui_routes=[CashAppPages, InvestingPages],
     template_dir=Path(__file__).parent / "templates",
-    model_modules=["casebook.apps.cashapp.models"],
+    model_modules=["casebook.apps.cashapp.models", "casebook.apps.cashapp.investing.models"],
     consumers=events.consumers,
     demo=demo.load,
     demo_steps=demo.DEMO_STEPS,

@@ -1,0 +1,1 @@
+"""CashApp investing: bitcoin and fractional stocks at the simulated market's price, holdings and their value."""
