@@ -31,6 +31,7 @@ async def test_anyone_sees_the_bitcoin_price_and_is_asked_to_sign_in(client, pla
 
     assert page.status_code == 200 and 'data-testid="ask"' in page.text and 'data-testid="bid"' in page.text
     assert "Sign in" in page.text and "/cashapp/investing/trade" not in page.text
+    assert '<a href="/cashapp/bitcoin" aria-current="page">Bitcoin</a>' in page.text
     assert stocks.status_code == 200 and "Microsoft Corporation" in stocks.text and "NVDA" in stocks.text
     assert fragment.status_code == 200 and "<html" not in fragment.text and "Apple Inc." in fragment.text
     assert 'hx-trigger="every 2s"' in fragment.text
