@@ -106,7 +106,10 @@ def create_app(settings: Settings | None = None, apps: Sequence[AppModule] | Non
         debug=False,
     )
     document_problems(app.openapi_schema)
-    app.asgi_handler = EdgeMiddleware(IdempotencyMiddleware(app.asgi_handler, platform), metrics,
+    exempt_paths = frozenset(app_module.api_prefix + path.rstrip("/") for app_module in platform.apps
+                             for path in app_module.self_idempotent_paths)
+    app.asgi_handler = EdgeMiddleware(IdempotencyMiddleware(app.asgi_handler, platform, exempt_paths=exempt_paths),
+                                      metrics,
                                       access_log=platform.settings.access_log)
     return app
 

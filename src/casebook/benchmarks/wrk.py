@@ -72,7 +72,9 @@ def lua_string(value: str | bytes) -> str:
 
 
 def request_script(scenario: BenchScenario) -> str:
-    """A wrk Lua script sending the scenario's method, headers and body on every request."""
+    """A wrk Lua script sending the scenario's method, headers and body on every request (or its own)."""
+    if scenario.lua is not None:
+        return scenario.lua
     lines = [f"wrk.method = {lua_string(scenario.method.upper())}"]
     if scenario.body is not None:
         lines.append(f"wrk.body = {lua_string(scenario.body)}")
@@ -83,7 +85,7 @@ def request_script(scenario: BenchScenario) -> str:
 
 def needs_script(scenario: BenchScenario) -> bool:
     """GETs without a body go through `-H` flags; anything else needs a Lua script."""
-    return scenario.method.upper() != "GET" or scenario.body is not None
+    return scenario.lua is not None or scenario.method.upper() != "GET" or scenario.body is not None
 
 
 def command(url: str, *, threads: int, connections: int, duration_s: float, headers: dict[str, str] | None = None,

@@ -19,13 +19,18 @@ StartupHook = Callable[["Platform"], Awaitable[None]]
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class BenchScenario:
-    """One request mix for the load generator: a method and path, with headers and a body."""
+    """One request mix for the load generator: a method and path, with headers and a body.
+
+    `lua`, when given, is a whole wrk script (it defines `request()`), for workloads whose every request
+    differs (a new Idempotency-Key, another sender); method, headers and body then serve the one check
+    request sent before the load."""
 
     name: str
     method: str = "GET"
     path: str = "/"
     headers: dict[str, str] = dataclasses.field(default_factory=dict)
     body: bytes | None = None
+    lua: str | None = None
 
 
 BenchSetup = Callable[[str], Awaitable[Sequence[BenchScenario]]]  # base URL -> scenarios
@@ -46,6 +51,9 @@ class AppModule:
     demo: Demo | None = None
     demo_steps: int = 0  # length of the demo's progress bar
     bench: BenchSetup | None = None
+    # Unsafe routes (paths under api_prefix) that keep their Idempotency-Key in their own transaction and
+    # answer retries from it; the generic idempotency middleware lets them through.
+    self_idempotent_paths: Sequence[str] = ()
 
     @property
     def api_prefix(self) -> str:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from casebook.apps.cashapp import demo, events
+from casebook.apps.cashapp import bench, demo, events
 from casebook.apps.cashapp.investing.routes import HoldingController, MarketController, TradeController
 from casebook.apps.cashapp.investing.ui import InvestingPages
 from casebook.apps.cashapp.routes import (
@@ -29,4 +29,6 @@ module = AppModule(
     demo=demo.load,
     demo_steps=demo.DEMO_STEPS,
     jobs=[*ledger.jobs, *payments.jobs],
+    bench=bench.workload,
+    self_idempotent_paths=["/payments"],
 )

@@ -29,10 +29,12 @@ async def on_money_moved(uow: UnitOfWork, event: Event) -> None:
         return
     sender_id, recipient_id = int(metadata["sender_id"]), int(metadata["recipient_id"])
     amount_minor = max(p["amount_minor"] for p in event.payload["postings"])  # two legs of one amount
-    cashtags = await profiles.cashtags_of(uow, (sender_id,))
+    sender_cashtag = metadata.get("sender_cashtag")  # P2P payments carry it; refunds are looked up
+    if sender_cashtag is None:
+        sender_cashtag = (await profiles.cashtags_of(uow, (sender_id,))).get(sender_id)
     _push_after_commit(uow, recipient_id, {
         "type": PAYMENT_RECEIVED, "transaction_id": event.payload["transaction_id"], "kind": metadata["kind"],
-        "from": cashtags.get(sender_id), "amount": rules.format_amount(amount_minor), "currency": rules.CURRENCY,
+        "from": sender_cashtag, "amount": rules.format_amount(amount_minor), "currency": rules.CURRENCY,
         "note": metadata.get("note", "")})
 
 

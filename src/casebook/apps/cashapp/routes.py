@@ -108,10 +108,13 @@ class PaymentController(Controller):
 
     @post("/", status_code=201)
     async def send_payment(self, data: PaymentCreate, platform: PlatformDependency, account: AuthenticatedAccount,
-                           idempotency_key: IdempotencyKey = None) -> PaymentRead:
+                           idempotency_key: IdempotencyKey = None) -> Response[PaymentRead]:
+        """Idempotent by its key inside the payment's own transaction (the generic middleware stands aside):
+        a retry answers the first payment with `Idempotent-Replayed: true`, even while it is being written."""
         payment = await payments.send_payment(platform, sender=account, to=data.to, amount=data.amount,
                                               note=data.note, client_key=idempotency_key)
-        return PaymentRead.from_payment(payment)
+        headers = {"Idempotent-Replayed": "true"} if payment.is_replay else {}
+        return Response(PaymentRead.from_payment(payment), status_code=201, headers=headers)
 
     @get("/{payment_id:int}")
     async def read_payment(self, payment_id: SnowflakeId, reader: UnitOfWork,

@@ -14,13 +14,15 @@ from casebook.platform.uow import UnitOfWork
 ERROR_DETAIL_CHARS_MAX = 500
 
 
-async def commit_batch(uow: UnitOfWork, requests: Sequence[model.Request], *,
-                       now: datetime | None = None) -> list[model.TransferResult]:
+async def commit_batch(uow: UnitOfWork, requests: Sequence[model.Request], *, now: datetime | None = None,
+                       store_refusals: bool = True) -> list[model.TransferResult]:
     """Results in request order; they hold only once `uow` commits. Refusals never affect the others.
 
     A key seen before (in an earlier batch, or earlier in this one) gets the first result back,
     or IdempotencyMismatch when the request differs. Refusals are stored too, so a retry
-    cannot succeed later where the first attempt was refused (TigerBeetle's `id_already_failed`).
+    cannot succeed later where the first attempt was refused (TigerBeetle's `id_already_failed`);
+    callers whose refusals must leave no trace (a user's payment refused for funds may be retried with
+    its key once funded) pass `store_refusals=False`.
     """
     session = uow.session
     now = now or uow.now()
@@ -47,7 +49,7 @@ async def commit_batch(uow: UnitOfWork, requests: Sequence[model.Request], *,
         except CasebookError as refusal:
             results[index] = model.TransferResult(key=request.key, error_code=refusal.code,
                                                   error_detail=refusal.detail[:ERROR_DETAIL_CHARS_MAX])
-            if not isinstance(request, model.ExpirePending):  # the engine's own retry must stay possible
+            if store_refusals and not isinstance(request, model.ExpirePending):  # the engine's own retry stays possible
                 written.refusal(request, hashes[index], results[index], now)
             continue
         transaction = model.Transaction(

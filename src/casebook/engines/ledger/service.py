@@ -78,12 +78,14 @@ async def close_account(uow: UnitOfWork, account_id: int) -> model.Account:
     return msgspec.structs.replace(_account(row), is_closed=True)
 
 
-async def commit(uow: UnitOfWork, requests: Sequence[model.Request]) -> list[model.TransferResult]:
+async def commit(uow: UnitOfWork, requests: Sequence[model.Request], *,
+                 store_refusals: bool = True) -> list[model.TransferResult]:
     """Apply `requests` inside the caller's unit of work (no batching writer): for callers that must
     commit money together with their own rows and events, such as scheduled jobs and other engines.
     Results hold only once `uow` commits; on SQLite, never call the writer-based functions from
-    inside an open write unit of work (they would wait for the writer connection it holds)."""
-    return await batching.commit_batch(uow, requests)
+    inside an open write unit of work (they would wait for the writer connection it holds).
+    With `store_refusals=False` a refused request leaves no row, so its key may succeed later."""
+    return await batching.commit_batch(uow, requests, store_refusals=store_refusals)
 
 
 async def submit(platform: Platform, requests: Sequence[model.Request], *,

@@ -36,12 +36,13 @@ SESSION_COOKIE = "casebook_session"
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, platform: Platform) -> None:
+    def __init__(self, app: ASGIApp, platform: Platform, *, exempt_paths: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.platform = platform
+        self.exempt_paths = exempt_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS or scope["path"] in self.exempt_paths:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or ())

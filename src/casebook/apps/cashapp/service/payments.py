@@ -9,23 +9,24 @@ from sqlalchemy import select
 
 from casebook.apps.cashapp import rules
 from casebook.apps.cashapp.models import PaymentRow, ProfileRow
-from casebook.apps.cashapp.service import profiles
+from casebook.apps.cashapp.service import payment_batch, profiles
 from casebook.engines import ledger
-from casebook.platform.errors import Conflict, Forbidden, Invalid, LimitExceeded, NotFound
+from casebook.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
 
-P2P = "p2p"
+P2P = payment_batch.P2P
 P2P_REFUND = "p2p_refund"
 
 
 @dataclasses.dataclass(frozen=True)
 class Payment:
-    row: PaymentRow
+    row: PaymentRow | payment_batch.PaymentRecord
     cashtags: dict[int, str]  # sender's and recipient's, by account id
+    is_replay: bool = False  # answered from an earlier request with the same key: nothing moved this time
 
 
 def payment_key(sender_id: int, client_key: str) -> str:
@@ -35,43 +36,40 @@ def payment_key(sender_id: int, client_key: str) -> str:
 
 async def send_payment(platform: Platform, *, sender: AuthenticatedAccount, to: str, amount: str, note: str,
                        client_key: str | None) -> Payment:
-    """Pay `to` (a cashtag) now. Refusals, in order: input (422), unknown recipient (404), oneself (422),
-    velocity and sending limit (429), insufficient funds (409); a refusal changes nothing."""
-    amount_minor = rules.parse_amount(amount)
-    note = rules.check_note(note)
-    key = payment_key(sender.id, rules.check_client_key(client_key, is_required=True) or "")
-    rules.check_cashtag(to, field="to")
-    await profiles.ensure_profile(platform, sender)
-    async with platform.uow() as uow:
-        payer = await profiles.get_profile(uow, sender.id, lock=True)  # one sender's payments run one at a time
-        recipient = await profiles.get_by_cashtag(uow, to, field="to")
-        row = await pay(uow, payer=payer, recipient=recipient, amount_minor=amount_minor, note=note, key=key)
-        return Payment(row=row, cashtags={payer.account_id: payer.cashtag, recipient.account_id: recipient.cashtag})
+    """Pay `to` (a cashtag) now, committed together with the payments arriving at the same moment.
+    Refusals, in order: input (422), unknown recipient (404), oneself (422), velocity and sending limit
+    (429), insufficient funds (409); a refusal changes nothing. The same key again answers the first
+    payment (`is_replay`), even while that one is still being written; another payment under it is 422."""
+    order = payment_batch.PaymentOrder(
+        sender_id=sender.id, to=rules.check_cashtag(to, field="to"), amount_minor=rules.parse_amount(amount),
+        note=rules.check_note(note),
+        key=payment_key(sender.id, rules.check_client_key(client_key, is_required=True) or ""))
+    committer = payment_batch.committer_for(platform)
+    try:
+        sent = await committer.submit(order)
+    except payment_batch.NoProfileYet:  # a first visit that starts with a payment
+        await profiles.ensure_profile(platform, sender)
+        sent = await committer.submit(order)
+    return Payment(row=sent.row, cashtags=sent.cashtags, is_replay=sent.is_replay)
 
 
 async def pay(uow: UnitOfWork, *, payer: ProfileRow, recipient: ProfileRow, amount_minor: int, note: str,
               key: str, request_id: int | None = None) -> PaymentRow:
-    """Move the money in this unit of work, the payer's profile row locked by the caller. A known key
-    returns its payment (the same request) or is refused (another request)."""
+    """Move the money in this unit of work, the payer's profile row locked by the caller (paying a money
+    request). A known key returns its payment (the same request) or is refused (another request)."""
+    order = payment_batch.PaymentOrder(sender_id=payer.account_id, to=recipient.cashtag, amount_minor=amount_minor,
+                                       note=note, key=key)
     existing = await uow.session.scalar(select(PaymentRow).where(PaymentRow.key == key))
     if existing is not None:
-        if (existing.sender_id, existing.recipient_id, existing.amount_minor, existing.note, existing.request_id) != (
-                payer.account_id, recipient.account_id, amount_minor, note, request_id):
-            raise Invalid("This Idempotency-Key was used for another payment.", field="Idempotency-Key",
-                          code="idempotency_key_reused")
+        if not payment_batch.is_same_payment(existing, order, recipient_id=recipient.account_id,
+                                             request_id=request_id):
+            raise payment_batch.key_reused()
         return existing
     if recipient.account_id == payer.account_id:
         raise Invalid("You cannot pay yourself.", field="to", code="self_payment")
     await check_can_send(uow, payer=payer, amount_minor=amount_minor)
-    metadata = {"kind": P2P, "note": note, "sender_id": str(payer.account_id),
-                "recipient_id": str(recipient.account_id)}
-    if request_id is not None:
-        metadata["request_id"] = str(request_id)
-    [result] = await ledger.commit(uow, [ledger.Transfer(key=key, metadata=metadata, legs=(
-        ledger.Leg(account_id=payer.wallet_account_id, side="debit", amount_minor=amount_minor,
-                   currency=rules.CURRENCY),
-        ledger.Leg(account_id=recipient.wallet_account_id, side="credit", amount_minor=amount_minor,
-                   currency=rules.CURRENCY)))])
+    [result] = await ledger.commit(uow, [payment_batch.transfer_of(order, payer=payer, recipient=recipient,
+                                                                   request_id=request_id)])
     transaction = result.unwrap()  # InsufficientFunds (409): the unit of work rolls back, nothing changes
     row = PaymentRow(id=transaction.id, key=key, sender_id=payer.account_id, recipient_id=recipient.account_id,
                      amount_minor=amount_minor, currency=rules.CURRENCY, note=note, request_id=request_id,
@@ -82,20 +80,13 @@ async def pay(uow: UnitOfWork, *, payer: ProfileRow, recipient: ProfileRow, amou
 
 
 async def check_can_send(uow: UnitOfWork, *, payer: ProfileRow, amount_minor: int) -> None:
-    """Velocity first (a burst is refused whatever its size), then the rolling sending limit."""
     now = uow.now()
     recent_count, _ = await profiles.sent_since(uow, sender_id=payer.account_id, since=now - rules.VELOCITY_WINDOW)
-    if recent_count >= rules.VELOCITY_PAYMENTS_MAX:
-        raise LimitExceeded(f"At most {rules.VELOCITY_PAYMENTS_MAX} payments a minute; wait a moment.",
-                            code="velocity", retry_after_s=int(rules.VELOCITY_WINDOW.total_seconds()))
-    limit_minor = rules.sending_limit_minor(is_verified=payer.is_verified)
     _, sent_minor = await profiles.sent_since(uow, sender_id=payer.account_id, since=now - rules.SENDING_WINDOW)
-    if sent_minor + amount_minor > limit_minor:
-        remaining = max(limit_minor - sent_minor, 0)
-        raise LimitExceeded(
-            f"This payment would pass your sending limit of {rules.format_amount(limit_minor)} per "
-            f"{rules.SENDING_WINDOW.days} days; {rules.format_amount(remaining)} remains. Verify your identity "
-            "to raise it.", code="sending_limit", retry_after_s=3600, remaining=rules.format_amount(remaining))
+    refusal = payment_batch.limit_refusal(is_verified=payer.is_verified, recent_count=recent_count,
+                                          sent_minor=sent_minor, amount_minor=amount_minor)
+    if refusal is not None:
+        raise refusal
 
 
 async def refund_payment(uow: UnitOfWork, *, account_id: int, payment_id: int) -> Payment:
