@@ -36,6 +36,7 @@ class Settings:
     request_body_bytes_max: int = 10 * 1024 * 1024
     login_attempts_max: int = 5  # per account and per IP, per window
     login_window_s: int = 300
+    idempotency_lock_s: int = 60  # a key whose first attempt crashed answers 409 "in progress" this long
     run_background: bool = True  # relay, consumers and scheduler inside this process
     cache_memory_items_max: int = 100_000
     secure_cookies: bool = False  # set true behind HTTPS

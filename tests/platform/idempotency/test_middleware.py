@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from casebook.apps.guestbook.models import EntryRow
-from casebook.platform.idempotency.middleware import IN_FLIGHT_LOCK, prune_expired
+from casebook.platform.idempotency.middleware import prune_expired
 from casebook.platform.idempotency.models import IdempotencyRow
 from tests.accounts import sign_up
 
@@ -59,7 +59,7 @@ async def test_a_duplicate_while_the_first_is_in_flight_is_409(client, platform)
     request_hash = hashlib.sha256(b"\0".join([b"POST", b"/api/guestbook/entries", b"", body])).hexdigest()
     async with platform.db.transaction() as session:
         session.add(IdempotencyRow(scope=f"account:{account_id}", key="k-3", request_hash=request_hash,
-                                   is_complete=False, locked_until=now + IN_FLIGHT_LOCK,
+                                   is_complete=False, locked_until=now + timedelta(seconds=platform.settings.idempotency_lock_s),
                                    expires_at=now + timedelta(hours=24)))
 
     response = await client.post("/api/guestbook/entries", content=body, headers={

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 KEY_HEADER = b"idempotency-key"
 KEY_LENGTH_MAX = 255
 ANSWER_TTL = timedelta(hours=24)
-IN_FLIGHT_LOCK = timedelta(seconds=60)  # after this a crashed first attempt no longer blocks retries
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPLAYED_HEADERS = frozenset({b"content-type", b"location", b"content-disposition"})
 SESSION_COOKIE = "casebook_session"
@@ -79,6 +78,8 @@ class IdempotencyMiddleware:
 
     async def _claim(self, caller: str, key: str, request_hash: str) -> tuple[str, IdempotencyRow | None]:
         now = self.platform.clock.now()
+        # after this long a crashed first attempt no longer blocks its retries
+        in_flight_lock = timedelta(seconds=self.platform.settings.idempotency_lock_s)
         try:
             async with self.platform.db.transaction() as session:
                 row = await session.get(IdempotencyRow, (caller, key))
@@ -88,7 +89,7 @@ class IdempotencyMiddleware:
                     row = None
                 if row is None:
                     session.add(IdempotencyRow(scope=caller, key=key, request_hash=request_hash, is_complete=False,
-                                               locked_until=now + IN_FLIGHT_LOCK, expires_at=now + ANSWER_TTL))
+                                               locked_until=now + in_flight_lock, expires_at=now + ANSWER_TTL))
                     return "run", None
                 if row.request_hash != request_hash:
                     return "mismatch", row
@@ -96,7 +97,7 @@ class IdempotencyMiddleware:
                     return "replay", row
                 if row.locked_until > now:
                     return "in_flight", row
-                row.locked_until = now + IN_FLIGHT_LOCK  # the first attempt died: this retry takes over
+                row.locked_until = now + in_flight_lock  # the first attempt died: this retry takes over
                 return "run", None
         except IntegrityError:  # a concurrent duplicate inserted first
             return "in_flight", None
