@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from casebook.apps.cashapp import demo
+from casebook.apps.cashapp.investing import service as investing
 from casebook.apps.cashapp.models import MoneyRequestRow, PaymentRow, ProfileRow
 from casebook.engines import ledger
 
@@ -22,6 +23,8 @@ async def test_the_demo_loads_history_once_and_conserves_money(platform) -> None
         requests = await uow.session.scalar(select(func.count()).select_from(MoneyRequestRow))
         wallets = list(await uow.session.scalars(select(ProfileRow.wallet_account_id)))
         total_minor = sum([(await ledger.balances(uow, wallet)).posted_minor for wallet in wallets])
+        house = await ledger.find_account_by_code(uow, investing.house_code("USD"))  # dollars paid for holdings
+        total_minor += (await ledger.balances(uow, house.id)).posted_minor if house else 0
     assert sum(steps) == 2 * demo.DEMO_STEPS
     assert (len(payments), requests) == (len(demo.PAYMENTS), len(demo.REQUESTS))
     assert [p.status for p in payments].count("refunded") == 1

@@ -1,9 +1,11 @@
-"""Sample data for `casebook demo`: five funded people, payments between them, a refund, open requests."""
+"""Sample data for `casebook demo`: five funded people, payments between them, a refund, open requests,
+bitcoin and stock holdings."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from casebook.apps.cashapp.investing import demo as investing_demo
 from casebook.apps.cashapp.models import MoneyRequestRow
 from casebook.apps.cashapp.service import bank, payments, profiles, requests
 from casebook.engines import payments as payments_engine
@@ -48,6 +50,7 @@ async def load(platform: Platform, progress: DemoProgress) -> None:
         for requester, payer, amount, note in REQUESTS:
             await requests.create_request(platform, requester=people[requester], from_cashtag=f"${PEOPLE[payer]}",
                                           amount=amount, note=note)
+    await investing_demo.give_holdings(platform, people)
     progress(1)
 
 
