@@ -3,6 +3,9 @@
 from pathlib import Path
 
 from casebook.apps.cashapp import bench, demo, events
+from casebook.apps.cashapp.card import events as card_events
+from casebook.apps.cashapp.card.routes import BoostController, CardController, CardNetworkController
+from casebook.apps.cashapp.card.ui import CashCardPages
 from casebook.apps.cashapp.investing.routes import HoldingController, MarketController, TradeController
 from casebook.apps.cashapp.investing.ui import InvestingPages
 from casebook.apps.cashapp.routes import (
@@ -21,11 +24,13 @@ module = AppModule(
     title="CashApp",
     description="Send and request money by $cashtag, add cash from a bank, cash out, and see every movement.",
     api_routes=[ProfileController, BankController, PaymentController, RequestController, ActivityController,
-                MarketController, TradeController, HoldingController],
-    ui_routes=[CashAppPages, InvestingPages],
+                MarketController, TradeController, HoldingController,
+                CardController, BoostController, CardNetworkController],
+    ui_routes=[CashAppPages, InvestingPages, CashCardPages],
     template_dir=Path(__file__).parent / "templates",
-    model_modules=["casebook.apps.cashapp.models", "casebook.apps.cashapp.investing.models"],
-    consumers=events.consumers,
+    model_modules=["casebook.apps.cashapp.models", "casebook.apps.cashapp.investing.models",
+                   "casebook.apps.cashapp.card.models"],
+    consumers=[*events.consumers, *card_events.consumers],
     demo=demo.load,
     demo_steps=demo.DEMO_STEPS,
     jobs=[*ledger.jobs, *payments.jobs],

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from casebook.apps.cashapp import rules
+from casebook.apps.cashapp.card import activity_lines as card_lines
 from casebook.apps.cashapp.models import PaymentRow, ProfileRow
 from casebook.apps.cashapp.service import payments, profiles
 from casebook.engines import ledger
@@ -96,8 +97,16 @@ async def _describe(uow: UnitOfWork, profile: ProfileRow, postings: list[ledger.
     parties = {int(p.metadata[name]) for p in postings for name in ("sender_id", "recipient_id")
                if name in p.metadata}
     cashtags = await profiles.cashtags_of(uow, parties)
+    cards = await card_lines.describe(uow, postings)
     described = []
     for posting in postings:
+        if posting.id in cards:  # Cash Card lines read their purchase's outcome, not the hold's
+            line = cards[posting.id]
+            described.append(Activity(
+                posting_id=posting.id, transaction_id=posting.transaction_id, type=line.type, status=line.status,
+                amount_minor=line.amount_minor, counterparty=line.counterparty, note=line.note,
+                created_at=posting.created_at))
+            continue
         signed = posting.amount_minor if posting.side == "credit" else -posting.amount_minor
         kind, status = _type_of(posting.metadata, is_incoming=signed > 0), "completed"
         if posting.phase == "pending":
