@@ -10,6 +10,7 @@ from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
@@ -92,6 +93,9 @@ def create_app(settings: Settings | None = None, apps: Sequence[AppModule] | Non
             version=casebook.__version__,
             description="Every served app's API. Errors are RFC 9457 problem+json.",
             path="/api/docs",
+            components=Components(security_schemes={
+                name: scheme for app_module in platform.apps
+                for name, scheme in app_module.openapi_security_schemes.items()}),
             render_plugins=[SwaggerRenderPlugin(
                 path="/",
                 js_url="/api/docs/assets/swagger-ui-bundle.js",

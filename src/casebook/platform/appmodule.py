@@ -54,6 +54,9 @@ class AppModule:
     # Unsafe routes (paths under api_prefix) that keep their Idempotency-Key in their own transaction and
     # answer retries from it; the generic idempotency middleware lets them through.
     self_idempotent_paths: Sequence[str] = ()
+    # OpenAPI security schemes the app's operations name besides the platform's bearer token
+    # (e.g. a partner's key), as litestar.openapi.spec.SecurityScheme values by scheme name.
+    openapi_security_schemes: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def api_prefix(self) -> str:

@@ -2,8 +2,11 @@
 
 from pathlib import Path
 
+from litestar.openapi.spec import SecurityScheme
+
 from casebook.apps.cashapp import bench, demo, events
 from casebook.apps.cashapp.card import events as card_events
+from casebook.apps.cashapp.card import network_auth
 from casebook.apps.cashapp.card.routes import BoostController, CardController, CardNetworkController
 from casebook.apps.cashapp.card.ui import CashCardPages
 from casebook.apps.cashapp.investing.routes import HoldingController, MarketController, TradeController
@@ -36,4 +39,7 @@ module = AppModule(
     jobs=[*ledger.jobs, *payments.jobs],
     bench=bench.workload,
     self_idempotent_paths=["/payments"],
+    openapi_security_schemes={network_auth.SECURITY_SCHEME: SecurityScheme(
+        type="http", scheme="bearer",
+        description="The simulated card network: hex HMAC-SHA256 of 'cashapp:card-network' under the secret key")},
 )

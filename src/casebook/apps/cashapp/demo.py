@@ -1,10 +1,11 @@
 """Sample data for `casebook demo`: five funded people, payments between them, a refund, open requests,
-bitcoin and stock holdings."""
+Cash Card purchases with boosts, bitcoin and stock holdings."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from casebook.apps.cashapp.card import demo as card_demo
 from casebook.apps.cashapp.investing import demo as investing_demo
 from casebook.apps.cashapp.models import MoneyRequestRow
 from casebook.apps.cashapp.service import bank, payments, profiles, requests
@@ -43,6 +44,7 @@ async def load(platform: Platform, progress: DemoProgress) -> None:
     if refunded.status != "refunded":
         async with platform.uow() as uow:
             await payments.refund_payment(uow, account_id=refunded.recipient_id, payment_id=refunded.id)
+    await card_demo.load_demo(platform, dict(zip(PEOPLE, people, strict=True)))
     async with platform.reader() as reader:
         has_requests = await reader.session.scalar(select(func.count()).select_from(MoneyRequestRow).where(
             MoneyRequestRow.requester_id == people[REQUESTS[0][0]].id))
