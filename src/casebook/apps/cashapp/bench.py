@@ -67,9 +67,10 @@ local cashtags = {{{cashtag_list}}}
 local people = #tokens
 local threads = 0
 local counter = 0
-local thread_number = 0
 local prefix = ""
 
+-- setup() runs in the main Lua state; thread:set() makes `thread_number` a global of that thread's own
+-- state (a `local thread_number` here would shadow it, and every thread would send the same requests).
 function setup(thread)
   threads = threads + 1
   thread:set("thread_number", threads)
