@@ -1,6 +1,7 @@
 """The database port on SQLite and PostgreSQL: pragmas, write serialization, shared column types."""
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -30,12 +31,51 @@ async def db(settings: Settings):
 async def test_sqlite_connections_are_tuned(tmp_path) -> None:
     db = open_database(f"sqlite+aiosqlite:///{tmp_path / 'tuned.db'}")
     try:
-        for session_factory in (db.read, db.transaction):
+        # The writer waits for another process's lock in BEGIN IMMEDIATE without blocking the loop, so its
+        # own busy timeout is zero; readers wait inside SQLite, on their threads.
+        for session_factory, busy_timeout_ms in ((db.read, 10_000), (db.transaction, 0)):
             async with session_factory() as session:
                 assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
                 assert (await session.execute(text("PRAGMA synchronous"))).scalar() == 1  # NORMAL
                 assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-                assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() == 10_000
+                assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() == busy_timeout_ms
+    finally:
+        await db.dispose()
+
+
+async def test_a_writer_waits_for_another_process_lock_without_blocking_the_loop(tmp_path) -> None:
+    path = tmp_path / "locked.db"
+    db = open_database(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with db.writer.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+        other = sqlite3.connect(path, isolation_level=None)  # another process's writer, as SQLite sees it
+        other.execute("BEGIN IMMEDIATE")
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        async def write() -> None:
+            async with db.transaction() as session:
+                await session.execute(counters.insert().values(name="after-lock", value=1))
+
+        ticker = asyncio.create_task(tick())
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.3)
+        assert not writing.done()  # still waiting for the lock
+        ticks_while_locked = ticks
+        other.execute("COMMIT")
+        other.close()
+        await asyncio.wait_for(writing, timeout=5)
+        ticker.cancel()
+        assert ticks_while_locked >= 10  # the loop kept running other work during the wait
+        async with db.read() as session:
+            assert (await session.execute(select(counters.c.value).where(counters.c.name == "after-lock"))
+                    ).scalar() == 1
     finally:
         await db.dispose()
 

@@ -10,6 +10,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from casebook.platform.db import sqlite_inloop
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_READERS_MAX = 4
 POSTGRES_POOL_SIZE = 10
@@ -32,9 +34,13 @@ class Database:
             database = parsed.database or ""
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            self.writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+            # The writer's statements run on the event loop (see sqlite_inloop); readers on aiosqlite threads.
+            self.writer = create_async_engine(
+                url, pool_size=1, max_overflow=0, pool_timeout=60,
+                async_creator=sqlite_inloop.creator(database or ":memory:",
+                                                    busy_timeout_s=SQLITE_BUSY_TIMEOUT_MS / 1000))
             self.reader = create_async_engine(url, pool_size=SQLITE_READERS_MAX, max_overflow=0, pool_timeout=60)
-            _tune_sqlite(self.writer, begin="BEGIN IMMEDIATE")
+            _tune_sqlite(self.writer, begin="BEGIN IMMEDIATE", waits_for_locks=False)
             _tune_sqlite(self.reader, begin="BEGIN")
         elif self.dialect == "postgresql":
             self.writer = create_async_engine(
@@ -77,7 +83,7 @@ class Database:
             await self.reader.dispose()
 
 
-def _tune_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+def _tune_sqlite(engine: AsyncEngine, *, begin: str, waits_for_locks: bool = True) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:
         # Take BEGIN out of the driver's hands so we choose IMMEDIATE or DEFERRED ourselves.
@@ -88,6 +94,8 @@ def _tune_sqlite(engine: AsyncEngine, *, begin: str) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA temp_store=MEMORY")
+        if not waits_for_locks:  # set up (above) may wait once; later lock waits must not block the loop
+            cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
