@@ -1,4 +1,4 @@
-"""SQLite's writer connection run on the event loop itself, behind the aiosqlite interface SQLAlchemy drives.
+"""SQLite connections run on the event loop itself, behind the aiosqlite interface SQLAlchemy drives.
 
 aiosqlite runs every statement in a helper thread: one hop there and one back per statement. A write
 transaction is a dozen statements, each a few microseconds of SQLite work but each waiting for the busy
@@ -7,9 +7,9 @@ hand-offs while holding SQLite's only write lock. The writer's statements are sh
 writes by key), so running them inline costs the loop less than handing them off.
 
 The one wait a writer can have, the write lock held by another process, is not taken inline: the
-connection's busy timeout is zero and BEGIN IMMEDIATE is retried with `asyncio.sleep` until the
-database's busy timeout has passed, so the loop keeps serving while it waits. Readers stay on aiosqlite
-threads, where a long scan never blocks the loop.
+writer's busy timeout is zero and BEGIN IMMEDIATE is retried with `asyncio.sleep` until the database's
+busy timeout has passed, so the loop keeps serving while it waits. The price: a long scan (a statement
+of thousands of rows) holds the loop while it runs; the app bounds every read it serves.
 """
 
 from __future__ import annotations
@@ -144,7 +144,6 @@ def creator(database: str, *, busy_timeout_s: float) -> Callable[[], Any]:
 
     async def connect() -> Connection:
         conn = sqlite3.connect(database, check_same_thread=False, timeout=0)
-        conn.execute("PRAGMA busy_timeout=0")  # lock waits happen in Connection.begin, off the loop
         return Connection(conn, busy_timeout_s=busy_timeout_s)
 
     return connect
