@@ -60,6 +60,7 @@ class Cursor:
         return self._cursor.lastrowid
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Cursor:
+        await asyncio.sleep(0)  # let the loop run what is ready: a long transaction must not starve requests
         if sql.lstrip()[:5].upper() == "BEGIN":
             await self._connection.begin(self._cursor, sql)
         elif parameters is None:
@@ -69,6 +70,7 @@ class Cursor:
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> Cursor:
+        await asyncio.sleep(0)
         self._cursor.executemany(sql, parameters)
         return self
 
