@@ -52,11 +52,16 @@ class GroupCommitter(Generic[Item, Result]):
 
     async def submit(self, item: Item) -> Result:
         """The item's result once its batch committed; its refusal is raised."""
+        return await asyncio.shield(await self.enqueue(item))  # a cancelled submitter leaves its batch be
+
+    async def enqueue(self, item: Item) -> asyncio.Future[Result]:
+        """Queue the item (waiting while the writer is QUEUE_MAX behind) and return its future, so one
+        caller can queue many items before awaiting any, and they share batches."""
         if self.task is None or self.task.done():
             self.task = asyncio.create_task(self._run(), name=f"group-commit:{self.name}")
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         await self.queue.put((item, future))
-        return await asyncio.shield(future)  # a cancelled submitter must not cancel its batch's bookkeeping
+        return future
 
     async def stop(self) -> None:
         if self.task is not None:
@@ -98,7 +103,7 @@ class GroupCommitter(Generic[Item, Result]):
                 log.warning("group_commit_batch_failed", committer=self.name, items=len(batch), exc_info=True)
             for item, future in batch:
                 try:
-                    outcome = await self._commit_alone(item)
+                    outcome = await self.commit_alone(item)
                 except Exception as error:
                     _resolve(future, error)
                 else:
@@ -108,7 +113,9 @@ class GroupCommitter(Generic[Item, Result]):
         for (_item, future), outcome in zip(batch, outcomes, strict=True):
             _resolve(future, outcome)
 
-    async def _commit_alone(self, item: Item) -> Result | Exception:
+    async def commit_alone(self, item: Item) -> Result | Exception:
+        """The item in its own transaction (retried on unexpected errors): the fallback after a failed
+        batch, and the one-per-transaction baseline benchmarks compare batches with."""
         for attempt in range(1, ALONE_ATTEMPTS_MAX + 1):
             try:
                 async with self.platform.uow() as uow:

@@ -15,7 +15,6 @@ BATCH_REQUESTS_MAX = 512  # one DB transaction carries at most this many request
 BATCH_LINGER_S = 0.002  # 2 ms: how long the writer waits to fill a batch after the first request
 WRITER_QUEUE_MAX = 16_384  # back-pressure: submitters wait when the writer is this far behind
 WRITER_PARTITIONS = 1  # writer tasks per process; SQLite has one write connection anyway
-BATCH_ATTEMPTS_MAX = 3  # a request retried alone after its batch failed (deadlock, racing key)
 
 EXPIRE_BATCH_MAX = 500  # pendings expired per scheduler run
 EXPIRE_EVERY_S = 5
