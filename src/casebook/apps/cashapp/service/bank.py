@@ -3,6 +3,7 @@ settles) and cash out to one, standard or instant."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import TYPE_CHECKING
 
@@ -44,32 +45,43 @@ async def link_bank(platform: Platform, account: AuthenticatedAccount, *, name: 
 
 async def add_cash(platform: Platform, *, account: AuthenticatedAccount, amount: str, client_key: str | None,
                    link_id: str | None = None) -> payments.Deposit:
-    amount_minor = rules.parse_amount(amount, amount_max_minor=rules.BANK_AMOUNT_MAX_MINOR)
-    key = rules.check_client_key(client_key, is_required=False) or uuid.uuid4().hex
-    wanted_link_id = rules.parse_link_id(link_id)
-    profile = await profiles.ensure_profile(platform, account)
-    async with platform.reader() as reader:
-        chosen_link_id = await _own_link_id(reader, profile, wanted_link_id)
-    return await payments.start_deposit(platform, key=f"cashapp:deposit:{account.id}:{key}",
-                                        link_id=chosen_link_id, wallet_account_id=profile.wallet_account_id,
-                                        amount_minor=amount_minor, currency=rules.CURRENCY,
+    transfer = await _prepare(platform, account, amount=amount, client_key=client_key, link_id=link_id)
+    return await payments.start_deposit(platform, key=f"cashapp:deposit:{account.id}:{transfer.key}",
+                                        link_id=transfer.link_id, wallet_account_id=transfer.wallet_account_id,
+                                        amount_minor=transfer.amount_minor, currency=rules.CURRENCY,
                                         settle_after_s=SETTLE_AFTER_S)
 
 
 async def cash_out(platform: Platform, *, account: AuthenticatedAccount, amount: str, speed: str,
                    client_key: str | None, link_id: str | None = None) -> payments.Withdrawal:
     """Standard: free, held until the bank settles. Instant: settled now, for a fee. Short of funds: 409."""
+    transfer = await _prepare(platform, account, amount=amount, client_key=client_key, link_id=link_id)
+    return await payments.start_withdrawal(platform, key=f"cashapp:cashout:{account.id}:{transfer.key}",
+                                           link_id=transfer.link_id, wallet_account_id=transfer.wallet_account_id,
+                                           amount_minor=transfer.amount_minor, currency=rules.CURRENCY,
+                                           speed=speed,  # type: ignore[arg-type]
+                                           settle_after_s=SETTLE_AFTER_S)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Transfer:
+    amount_minor: int
+    key: str
+    link_id: int
+    wallet_account_id: int
+
+
+async def _prepare(platform: Platform, account: AuthenticatedAccount, *, amount: str, client_key: str | None,
+                   link_id: str | None) -> _Transfer:
+    """Checked input (refused before anything is read), the caller's wallet and its own chosen link."""
     amount_minor = rules.parse_amount(amount, amount_max_minor=rules.BANK_AMOUNT_MAX_MINOR)
     key = rules.check_client_key(client_key, is_required=False) or uuid.uuid4().hex
     wanted_link_id = rules.parse_link_id(link_id)
     profile = await profiles.ensure_profile(platform, account)
     async with platform.reader() as reader:
         chosen_link_id = await _own_link_id(reader, profile, wanted_link_id)
-    return await payments.start_withdrawal(platform, key=f"cashapp:cashout:{account.id}:{key}",
-                                           link_id=chosen_link_id,
-                                           wallet_account_id=profile.wallet_account_id, amount_minor=amount_minor,
-                                           currency=rules.CURRENCY, speed=speed,  # type: ignore[arg-type]
-                                           settle_after_s=SETTLE_AFTER_S)
+    return _Transfer(amount_minor=amount_minor, key=key, link_id=chosen_link_id,
+                     wallet_account_id=profile.wallet_account_id)
 
 
 async def _own_link_id(uow: UnitOfWork, profile: ProfileRow, link_id: int | None) -> int:

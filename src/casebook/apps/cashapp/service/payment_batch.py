@@ -244,6 +244,11 @@ async def _tallies(uow: UnitOfWork, sender_ids: set[int], *, now: datetime) -> d
             for sender_id, recent, total in await uow.session.execute(statement)}
 
 
+async def tally_of(uow: UnitOfWork, sender_id: int) -> _Tally:
+    """One payer's tally, for a payment made alone (paying a money request)."""
+    return (await _tallies(uow, {sender_id}, now=uow.now())).get(sender_id, _Tally())
+
+
 _committers: weakref.WeakKeyDictionary[Platform, GroupCommitter[PaymentOrder, Sent]] = weakref.WeakKeyDictionary()
 
 

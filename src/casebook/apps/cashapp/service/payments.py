@@ -80,11 +80,9 @@ async def pay(uow: UnitOfWork, *, payer: ProfileRow, recipient: ProfileRow, amou
 
 
 async def check_can_send(uow: UnitOfWork, *, payer: ProfileRow, amount_minor: int) -> None:
-    now = uow.now()
-    recent_count, _ = await profiles.sent_since(uow, sender_id=payer.account_id, since=now - rules.VELOCITY_WINDOW)
-    _, sent_minor = await profiles.sent_since(uow, sender_id=payer.account_id, since=now - rules.SENDING_WINDOW)
-    refusal = payment_batch.limit_refusal(is_verified=payer.is_verified, recent_count=recent_count,
-                                          sent_minor=sent_minor, amount_minor=amount_minor)
+    tally = await payment_batch.tally_of(uow, payer.account_id)
+    refusal = payment_batch.limit_refusal(is_verified=payer.is_verified, recent_count=tally.recent_count,
+                                          sent_minor=tally.sent_minor, amount_minor=amount_minor)
     if refusal is not None:
         raise refusal
 

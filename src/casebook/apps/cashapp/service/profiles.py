@@ -207,18 +207,23 @@ class Overview:
 
 
 async def overview(platform: Platform, account: AuthenticatedAccount) -> Overview:
-    """The caller's profile with balances read from the ledger (never a cache) and the limit used so far."""
-    for _attempt in range(2):  # one read transaction, unless this first visit creates the profile
-        async with platform.reader() as reader:
-            profile = await reader.session.get(ProfileRow, account.id)
-            if profile is not None:
-                balances = await ledger.balances(reader, profile.wallet_account_id)
-                _, sent_minor = await sent_since(reader, sender_id=account.id,
-                                                 since=reader.now() - rules.SENDING_WINDOW)
-                break
+    """The caller's profile with balances read from the ledger (never a cache) and the limit used so far,
+    in one read transaction (a first visit creates the profile before)."""
+    found = await _read_overview(platform, account.id)
+    if found is None:
         await ensure_profile(platform, account)
-    else:
-        raise AssertionError("a profile ensure_profile created cannot be missing")
+        found = await _read_overview(platform, account.id)
+    assert found is not None, "ensure_profile created the profile"
+    return found
+
+
+async def _read_overview(platform: Platform, account_id: int) -> Overview | None:
+    async with platform.reader() as reader:
+        profile = await reader.session.get(ProfileRow, account_id)
+        if profile is None:
+            return None
+        balances = await ledger.balances(reader, profile.wallet_account_id)
+        _, sent_minor = await sent_since(reader, sender_id=account_id, since=reader.now() - rules.SENDING_WINDOW)
     return Overview(profile=profile, balances=balances, sent_minor=sent_minor,
                     limit_minor=rules.sending_limit_minor(is_verified=profile.is_verified))
 
