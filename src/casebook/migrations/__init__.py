@@ -22,7 +22,14 @@ PLATFORM_MODEL_MODULES = (
     "casebook.platform.blobs.models",
     "casebook.platform.search.models",
 )
-ENGINE_MODEL_MODULES = ("casebook.engines.ledger.models", "casebook.engines.payments.models")
+ENGINE_MODEL_MODULES = (
+    "casebook.engines.ledger.models",
+    "casebook.engines.payments.models",
+    "casebook.engines.social.models",
+    "casebook.engines.media.models",
+    "casebook.engines.notifications.models",
+    "casebook.engines.messaging.models",
+)
 POSTGRES_MIGRATION_LOCK = 7_318_002  # pg_advisory_xact_lock key: one migrator at a time
 
 

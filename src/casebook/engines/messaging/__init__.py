@@ -1,0 +1,1 @@
+"""Direct messages: 1:1 and group conversations, message requests, read receipts, live delivery."""

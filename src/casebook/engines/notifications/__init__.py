@@ -1,0 +1,1 @@
+"""Notifications: grouped where they pile up, unread counts, read marks, live delivery."""
