@@ -1,0 +1,1 @@
+"""Explore (trending hashtags, popular posts, suggested accounts), hashtag and place pages, search."""

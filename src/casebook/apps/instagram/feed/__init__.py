@@ -1,0 +1,1 @@
+"""The home feed (hybrid fan-out, chronological and ranked) and stories."""

@@ -1,0 +1,1 @@
+"""Media uploads, posts (carousel, caption, tags, location, visibility), likes, comments, saves, insights."""

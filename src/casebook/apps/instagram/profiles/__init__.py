@@ -1,0 +1,1 @@
+"""Profiles, follows, follow requests, blocks, reports and close friends."""
