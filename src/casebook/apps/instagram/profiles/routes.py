@@ -28,7 +28,6 @@ from casebook.platform.identity.principal import AuthenticatedAccount
 
 class ProfileController(Controller):
     path = "/"
-    tags = ["instagram: profiles"]
 
     @get("/profile")
     async def read_own_profile(self, platform: PlatformDependency, account: AuthenticatedAccount) -> ProfileRead:
@@ -62,7 +61,6 @@ class ProfileController(Controller):
 
 class RelationController(Controller):
     path = "/"
-    tags = ["instagram: follows and blocks"]
 
     @post("/users/{username:str}/follow", status_code=HTTP_200_OK)
     async def follow(self, username: str, platform: PlatformDependency, account: AuthenticatedAccount) -> FollowRead:
