@@ -1,0 +1,34 @@
+"""The social engine's refusals: each a platform error with a stable code."""
+
+from __future__ import annotations
+
+from casebook.platform.errors import Invalid, NotFound
+
+__all__ = ["Blocked", "FollowRequestNotFound", "InvalidSocialRequest", "SelfBlock", "SelfFollow"]
+
+
+class InvalidSocialRequest(Invalid):
+    code = "invalid_social_request"
+    title = "Invalid request"
+
+
+class SelfFollow(Invalid):
+    code = "self_follow"
+    title = "An account cannot follow itself"
+
+
+class SelfBlock(Invalid):
+    code = "self_block"
+    title = "An account cannot block itself"
+
+
+class Blocked(NotFound):
+    """A block stands between the two accounts. A 404, because apps hide that the other account exists."""
+
+    code = "blocked"
+    title = "Not found"
+
+
+class FollowRequestNotFound(NotFound):
+    code = "follow_request_not_found"
+    title = "Follow request not found"
