@@ -27,7 +27,7 @@ from casebook.engines.media.service import (
     process_asset,
     rendition_urls,
 )
-from casebook.engines.media.sniff import sniff
+from casebook.engines.media.signatures import sniff
 from casebook.engines.media.upload import read_upload
 
 __all__ = [

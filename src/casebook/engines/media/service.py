@@ -15,7 +15,7 @@ from casebook.engines.media.errors import AssetNotFound, UploadTooLarge
 from casebook.engines.media.events import MEDIA_PROCESSED, MEDIA_UPLOADED
 from casebook.engines.media.model import MediaAsset, Probe, Rendition
 from casebook.engines.media.models import MediaAssetRow
-from casebook.engines.media.sniff import sniff
+from casebook.engines.media.signatures import sniff
 from casebook.platform.blobs import Blobs
 from casebook.platform.errors import Invalid
 from casebook.platform.uow import UnitOfWork
