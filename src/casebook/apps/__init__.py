@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from casebook.apps import cashapp, guestbook
+from casebook.apps import cashapp, guestbook, instagram
 from casebook.platform.appmodule import AppModule
 
 ALL_APPS: tuple[AppModule, ...] = (
     guestbook.module,
     cashapp.module,
+    instagram.module,
 )
 
 

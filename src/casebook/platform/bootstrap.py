@@ -9,7 +9,7 @@ import structlog
 
 from casebook.platform.appmodule import AppModule
 from casebook.platform.blobs import Blobs, open_blobs
-from casebook.platform.bus import Bus, open_bus
+from casebook.platform.bus import Bus, Consumer, open_bus
 from casebook.platform.cache import Cache, open_cache
 from casebook.platform.cache.near import NearCache
 from casebook.platform.clock import Clock
@@ -65,7 +65,12 @@ class Platform:
 
     @property
     def consumers(self) -> list:
-        return [consumer for app in self.apps for consumer in app.consumers]
+        """Every app's consumers; an engine's consumer listed by several apps (media processing) runs once."""
+        by_name: dict[str, Consumer] = {}
+        for consumer in (consumer for app in self.apps for consumer in app.consumers):
+            known = by_name.setdefault(consumer.name, consumer)
+            assert known == consumer, f"two different consumers are named {consumer.name!r}"
+        return list(by_name.values())
 
     async def start(self, role: Role) -> None:
         """Start this process's background work.

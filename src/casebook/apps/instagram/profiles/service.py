@@ -194,10 +194,22 @@ async def update_profile(uow: UnitOfWork, *, account_id: int, changes: ProfileCh
         raise UsernameTaken("That username was just taken.", field="username") from error
     if was_private and not profile.is_private:
         # Instagram lets everyone waiting in when an account turns public.
-        await social.approve_all_follow_requests(uow, network=rules.NETWORK, target_id=account_id)
+        await _approve_waiting(uow, account_id)
     uow.publish(events.PROFILE_UPDATED, {"account_id": account_id, "username": profile.username,
                                          "was_private": was_private, "is_private": profile.is_private})
     return profile
+
+
+async def _approve_waiting(uow: UnitOfWork, account_id: int) -> None:
+    """Approve every pending follow request, a page at a time (the engine bounds each page)."""
+    while True:
+        page = await social.list_follow_requests(uow, network=rules.NETWORK, target_id=account_id,
+                                                 limit=social.limits.PAGE_SIZE_MAX)
+        for request in page.items:
+            await social.approve_follow_request(uow, network=rules.NETWORK, target_id=account_id,
+                                                request_id=request.id)
+        if not page.items:
+            return
 
 
 def _check_website(website: str) -> str:
