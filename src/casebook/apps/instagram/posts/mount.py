@@ -1,6 +1,8 @@
-"""What the platform mounts for this part of Instagram: API controllers, pages, bus consumers, jobs."""
+"""What the platform mounts for posts: API controllers, pages, bus consumers, jobs."""
 
-api_routes: list = []
+from casebook.apps.instagram.posts.routes import MediaController, PostController
+
+api_routes: list = [MediaController, PostController]
 ui_routes: list = []
 consumers: list = []
 jobs: list = []
