@@ -9,12 +9,13 @@ from fractions import Fraction
 
 import av
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageCms
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)
 GPS_IFD = 0x8825
 ORIENTATION_TAG = 0x0112
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description photoshop:City="Amsterdam"/></x:xmpmeta>'
 
 
 def two_tone(width: int, height: int) -> Image.Image:
@@ -32,7 +33,8 @@ def jpeg_with_exif(width: int = 1200, height: int = 800, *, orientation: int = 6
     gps = exif.get_ifd(GPS_IFD)
     gps.update({1: "N", 2: (52.0, 22.0, 12.5), 3: "E", 4: (4.0, 53.0, 41.0)})
     buffer = io.BytesIO()
-    two_tone(width, height).save(buffer, "JPEG", quality=90, exif=exif.tobytes())
+    two_tone(width, height).save(buffer, "JPEG", quality=90, exif=exif.tobytes(), xmp=XMP, comment=b"Home sweet home",
+                                 icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
     return buffer.getvalue()
 
 

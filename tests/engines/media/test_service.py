@@ -192,6 +192,8 @@ async def test_refuses_an_upload_over_bytes_max_with_413(platform: Platform) -> 
 async def test_get_assets_reads_many_in_one_query(platform: Platform) -> None:
     first = await accept(platform, factories.jpeg(300, 200, seed=1))
     second = await accept(platform, factories.jpeg(300, 200, seed=2), owner_id=OTHER_ID)
+    await platform.bus.drain()
+    first, second = await load(platform, first.id), await load(platform, second.id, OTHER_ID)
     statements: list[str] = []
 
     async with platform.reader() as uow:

@@ -7,13 +7,14 @@ upload on the workers' 2 cores); WebP would save ~25% of bytes at the same quali
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
 import tempfile
 from fractions import Fraction
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from casebook.engines.media import limits, probe
 from casebook.engines.media.model import Rendition
@@ -48,12 +49,34 @@ def _upright_rgb(image: Image.Image) -> Image.Image:
         scale = limits.RENDITION_WIDTHS_PX[0][1] / shown_width
         image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
     image = ImageOps.exif_transpose(image)  # also drops the orientation tag
+    icc_profile = image.info.get("icc_profile")
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))  # JPEG has no alpha: transparent shows white
         flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return image.convert("RGB")  # a new image without info: EXIF, XMP, ICC, GPS are not carried over
+        image = flat
+    else:
+        image = image.convert("RGB")
+    if icc_profile:
+        image = _to_srgb(image, icc_profile)
+    # Nothing of the original's metadata goes out: the encoder only writes what `info` and the save
+    # arguments carry (EXIF with GPS, XMP, ICC, comments), and we pass none of it.
+    image.info = {}
+    return image
+
+
+def _to_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
+    """Phones shoot in Display P3: convert to sRGB, since the renditions carry no profile."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        return ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB") or image
+    except (ImageCms.PyCMSError, OSError, ValueError):  # a broken profile: keep the pixels as they are
+        return image
+
+
+@functools.cache
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def _renditions_of(image: Image.Image, prefix: str) -> list[Rendition]:
