@@ -1,6 +1,11 @@
-"""What the platform mounts for this part of Instagram: API controllers, pages, bus consumers, jobs."""
+"""What the platform mounts for notifications and direct messages: API controllers, pages, the notify
+consumer and the notifications engine's retention purge."""
 
-api_routes: list = []
+from casebook.apps.instagram.inbox import notify
+from casebook.apps.instagram.inbox.routes import ConversationController, NotificationController
+from casebook.engines import notifications
+
+api_routes: list = [NotificationController, ConversationController]
 ui_routes: list = []
-consumers: list = []
-jobs: list = []
+consumers: list = [*notify.consumers]
+jobs: list = [*notifications.jobs]
