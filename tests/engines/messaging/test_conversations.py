@@ -103,7 +103,8 @@ async def test_a_requested_member_cannot_send_until_accepting(platform) -> None:
     async with platform.uow() as uow:
         await messaging.accept_request(uow, conversation_id=conversation.id, account_id=BOB)
     reply = await send(platform, conversation.id, BOB, "hi back")
-    assert [message.id for message in (await history(platform, conversation.id, ANN)).items][0] == reply.id
+    assert [message.body for message in (await history(platform, conversation.id, ANN)).items] == [
+        reply.body, "hello"]
 
 
 async def test_declining_a_request_removes_the_conversation_for_the_recipient(platform) -> None:
@@ -133,6 +134,18 @@ async def test_writing_again_after_a_decline_makes_a_new_request(platform) -> No
     assert [item.conversation.id for item in requests] == [conversation.id]
     assert requests[0].unread_count == 1
     assert requests[0].last_message is not None and requests[0].last_message.body == "hello again"
+
+
+async def test_a_declined_thread_stays_hidden_until_a_new_message(platform) -> None:
+    conversation = await open_direct(platform, ANN, BOB, as_request=True)
+    await send(platform, conversation.id, ANN, "hello")
+    async with platform.uow() as uow:
+        await messaging.decline_request(uow, conversation_id=conversation.id, account_id=BOB)
+
+    await open_direct(platform, ANN, BOB, as_request=True)
+
+    assert await statuses(platform, conversation.id) == {ANN: "active", BOB: "requested"}
+    assert (await inbox(platform, BOB, "requests")).items == []
 
 
 async def test_declining_what_is_not_a_request_is_refused(platform) -> None:

@@ -35,7 +35,21 @@ async def test_a_sent_message_is_first_in_the_history_of_both(platform) -> None:
     assert (await history(platform, conversation.id, BOB)).items == [message]
     assert await events(platform, messaging.MESSAGE_SENT) == [{
         "message_id": str(message.id), "conversation_id": str(conversation.id), "network": NETWORK, "kind": "text",
-        "sender_id": str(ANN), "recipient_ids": [str(BOB)], "request_recipient_ids": []}]
+        "sender_id": str(ANN), "recipient_ids": [str(BOB)], "request_recipient_ids": [],
+        "muted_recipient_ids": []}]
+
+
+async def test_muted_recipients_still_receive_but_are_named_for_the_app(platform) -> None:
+    group = await create_group(platform, ANN, {BOB, CAT})
+    async with platform.uow() as uow:
+        await messaging.set_muted(uow, conversation_id=group.id, account_id=CAT, is_muted=True)
+
+    await send(platform, group.id, ANN, "hello")
+
+    (sent,) = await events(platform, messaging.MESSAGE_SENT)
+    assert (sent["recipient_ids"], sent["muted_recipient_ids"]) == ([str(BOB), str(CAT)], [str(CAT)])
+    (row,) = (await inbox(platform, CAT)).items
+    assert (row.is_muted, row.unread_count) == (True, 1)
 
 
 async def test_media_and_shared_messages_carry_the_apps_reference(platform) -> None:

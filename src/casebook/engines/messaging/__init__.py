@@ -11,6 +11,7 @@ from casebook.engines.messaging.conversations import (
     decline_request,
     leave,
     open_direct,
+    set_muted,
 )
 from casebook.engines.messaging.errors import (
     ConversationNotFound,
@@ -40,4 +41,5 @@ __all__ = [
     "RequestPending",
     "accept_request", "count_unread_conversations", "create_group", "decline_request", "get_conversation",
     "leave", "list_conversations", "list_messages", "mark_read", "open_direct", "read_state", "send_message",
+    "set_muted",
 ]

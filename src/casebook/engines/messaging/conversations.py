@@ -7,7 +7,7 @@ the outcome in, as `as_request` / `requested_ids`.
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from casebook.engines.messaging import events, model, repository
 from casebook.engines.messaging.errors import InvalidConversation, NoPendingRequest, NotAGroup
@@ -99,6 +99,14 @@ async def leave(uow: UnitOfWork, *, conversation_id: int, account_id: int) -> No
     if row.kind != "group":
         raise NotAGroup(f"conversation {conversation_id} is a direct conversation")
     await repository.set_status(uow.session, conversation_id, account_id, "left")
+
+
+async def set_muted(uow: UnitOfWork, *, conversation_id: int, account_id: int, is_muted: bool) -> None:
+    """Muting changes no delivery (the thread still updates live); MESSAGE_SENT lists muted recipients apart so
+    the app's notifications can skip them."""
+    await repository.present_member(uow.session, conversation_id, account_id)
+    await uow.session.execute(update(MemberRow).where(
+        MemberRow.conversation_id == conversation_id, MemberRow.account_id == account_id).values(is_muted=is_muted))
 
 
 async def _accept(uow: UnitOfWork, network: str, conversation_id: int, account_id: int) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 # payload: message_id, conversation_id, network, kind (message kind), sender_id, recipient_ids (active
-# members but the sender), request_recipient_ids (members who have not accepted yet); ids as strings.
+# members but the sender), request_recipient_ids (members who have not accepted yet), muted_recipient_ids
+# (those of either list who muted the conversation: deliver, but do not notify); ids as strings.
 MESSAGE_SENT = "casebook.messaging.message_sent"
 # payload: conversation_id, network, account_id; ids as strings.
 REQUEST_ACCEPTED = "casebook.messaging.request_accepted"

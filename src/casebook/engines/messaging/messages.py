@@ -29,7 +29,7 @@ async def send_message(uow: UnitOfWork, *, conversation_id: int, sender_id: int,
     member = await repository.present_member(uow.session, conversation_id, sender_id)
     if member.status == "requested":
         raise RequestPending(f"accept the request in conversation {conversation_id} before replying")
-    recipients = (await uow.session.execute(select(MemberRow.account_id, MemberRow.status).where(
+    recipients = (await uow.session.execute(select(MemberRow.account_id, MemberRow.status, MemberRow.is_muted).where(
         MemberRow.conversation_id == conversation_id, MemberRow.account_id != sender_id,
         MemberRow.status != "left").order_by(MemberRow.account_id))).all()
     now, message_id = uow.now(), uow.new_id()
@@ -61,7 +61,8 @@ async def send_message(uow: UnitOfWork, *, conversation_id: int, sender_id: int,
     uow.publish(events.MESSAGE_SENT, {
         "message_id": str(message_id), "conversation_id": str(conversation_id), "network": network, "kind": kind,
         "sender_id": str(sender_id), "recipient_ids": [str(i) for i in active_ids],
-        "request_recipient_ids": [str(i) for i in request_ids]})
+        "request_recipient_ids": [str(i) for i in request_ids],
+        "muted_recipient_ids": [str(row.account_id) for row in recipients if row.is_muted]})
     delivery.push_message(uow, network=network, message=message, active_ids=active_ids, request_ids=request_ids)
     return message
 

@@ -117,9 +117,10 @@ async def conversation_insert(session: AsyncSession, values: dict[str, Any]) -> 
 
 async def rejoin(session: AsyncSession, conversation_id: int, account_id: int, *, status: str, was_left: bool,
                  now: Any) -> None:
-    """A member back from "left" starts anew (nothing unread); a promoted request keeps its unread count."""
+    """A member back from "left" starts anew: nothing unread, and off the lists until the next message (a thread
+    they deleted must not reappear just because the other side opened it). A promoted request keeps its state."""
     values: dict[str, Any] = {"status": status}
     if was_left:
-        values.update(unread_count=0, joined_at=now)
+        values.update(unread_count=0, activity_id=None, joined_at=now)
     await session.execute(update(MemberRow).where(
         MemberRow.conversation_id == conversation_id, MemberRow.account_id == account_id).values(**values))
