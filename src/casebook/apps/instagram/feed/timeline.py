@@ -1,0 +1,140 @@
+"""The chronological home feed: the viewer's pushed timeline merged with the posts of followed accounts too
+big to fan out, rebuilt from the database when missing; and the fan-out-on-read baseline it is measured
+against.
+
+Order and cursor are the social engine's timeline order, (creation time in unix ms, post id) newest first,
+for pushed and pulled posts alike, so a cursor is one position in the merged stream: a page holds the
+`limit` newest entries strictly older than it, and posts arriving meanwhile are newer, never in between.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from casebook.apps.instagram import audience, rules
+from casebook.apps.instagram.feed import rules as feed_rules
+from casebook.apps.instagram.models import CloseFriendRow, PostRow
+from casebook.apps.instagram.posts import views
+from casebook.engines import social
+from casebook.engines.social.models import CounterRow, FollowRow
+from casebook.platform.uow import UnitOfWork
+
+TimelineEntry = social.TimelineEntry
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FeedResult:
+    posts: list[views.PostRead]
+    next_cursor: str | None
+    entries: list[TimelineEntry]  # the positions the page covered, shown or not (tests, insights)
+
+
+def _moment(sort_key_ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=sort_key_ms)
+
+
+def _is_older(entry: TimelineEntry, than: TimelineEntry | None) -> bool:
+    return than is None or (entry[1], entry[0]) < (than[1], than[0])
+
+
+def _newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    return sorted(entries, key=lambda entry: (entry[1], entry[0]), reverse=True)
+
+
+async def read_chronological(uow: UnitOfWork, *, viewer: audience.Viewer, cursor: str | None,
+                             limit: int) -> FeedResult:
+    """One page of the chronological feed; the viewer must be signed in."""
+    assert viewer.account_id is not None
+    assert 1 <= limit <= feed_rules.FEED_PAGE_SIZE_MAX
+    position = social.timelines.decode_cursor(cursor)
+    page = await social.timelines.read(uow.cache, network=rules.NETWORK, account_id=viewer.account_id,
+                                       before=cursor, limit=limit)
+    if page is not None:
+        pushed = page.items
+    else:  # never built, evicted or expired: rebuild from the database, then page in memory
+        rebuilt = await rebuild_timeline(uow, viewer=viewer)
+        pushed = [entry for entry in rebuilt if _is_older(entry, position)][:limit]
+    pulled = await pulled_entries(uow, viewer_id=viewer.account_id, before=position, limit=limit,
+                                  since=uow.now() - feed_rules.PULLED_WINDOW)
+    entries = social.timelines.merge(pushed, pulled, limit)
+    posts = await views.hydrate_posts(uow, viewer, await views.load_posts(uow, [entry[0] for entry in entries]))
+    next_cursor = social.timelines.encode_cursor(entries[-1]) if len(entries) == limit else None
+    return FeedResult(posts=posts, next_cursor=next_cursor, entries=entries)
+
+
+async def rebuild_timeline(uow: UnitOfWork, *, viewer: audience.Viewer) -> list[TimelineEntry]:
+    """Fan-out on read, once: the newest REBUILD_ITEMS_MAX posts of the last REBUILD_WINDOW by the viewer and
+    the accounts they follow (close-friends posts only from authors whose list has them), stored as the
+    viewer's timeline; returned newest first."""
+    assert viewer.account_id is not None
+    viewer_id = viewer.account_id
+    followees = select(FollowRow.followee_id).where(FollowRow.network == rules.NETWORK,
+                                                    FollowRow.follower_id == viewer_id)
+    listing_me = select(CloseFriendRow.owner_id).where(CloseFriendRow.friend_id == viewer_id)
+    statement = (select(PostRow.id, PostRow.created_at)
+                 .where(or_(PostRow.author_id.in_(followees), PostRow.author_id == viewer_id),
+                        PostRow.deleted_at.is_(None),
+                        PostRow.created_at >= uow.now() - feed_rules.REBUILD_WINDOW,
+                        or_(PostRow.visibility != "close_friends", PostRow.author_id == viewer_id,
+                            PostRow.author_id.in_(listing_me)))
+                 .order_by(PostRow.created_at.desc(), PostRow.id.desc())
+                 .limit(feed_rules.REBUILD_ITEMS_MAX))
+    rows = (await uow.session.execute(statement)).all()
+    entries = _newest_first([social.timelines.entry_of(row.id, row.created_at) for row in rows])
+    await social.timelines.rebuild(uow.cache, network=rules.NETWORK, account_id=viewer_id, items=entries)
+    return entries
+
+
+def _pulled_authors(viewer_id: int) -> object:
+    """The accounts the viewer follows that have more followers than fan-out serves (a subquery)."""
+    return (select(CounterRow.account_id)
+            .join(FollowRow, and_(FollowRow.network == CounterRow.network,
+                                  FollowRow.followee_id == CounterRow.account_id))
+            .where(FollowRow.network == rules.NETWORK, FollowRow.follower_id == viewer_id,
+                   CounterRow.followers_count > feed_rules.FANOUT_FOLLOWERS_MAX))
+
+
+async def pulled_entries(uow: UnitOfWork, *, viewer_id: int, before: TimelineEntry | None, limit: int,
+                         since: datetime) -> list[TimelineEntry]:
+    """The `limit` newest posts older than `before` by followed accounts over the fan-out threshold, in
+    timeline order; one query over the (author_id, id) index, two when the page ends inside a millisecond.
+
+    SQL orders by the exact time, the timeline by (millisecond, id): they can differ only among posts of
+    one millisecond, so when the row after the page shares the last row's millisecond, that millisecond's
+    rows are read whole and the page is cut in timeline order."""
+    statement = (select(PostRow.id, PostRow.created_at)
+                 .where(PostRow.author_id.in_(_pulled_authors(viewer_id)), PostRow.deleted_at.is_(None),
+                        PostRow.visibility != "close_friends",  # pushed to the list, never pulled
+                        PostRow.created_at >= since))
+    if before is not None:
+        item_id, sort_key = before
+        statement = statement.where(or_(PostRow.created_at < _moment(sort_key),
+                                        and_(PostRow.created_at < _moment(sort_key + 1), PostRow.id < item_id)))
+    rows = (await uow.session.execute(statement.order_by(PostRow.created_at.desc(), PostRow.id.desc())
+                                      .limit(limit + 1))).all()
+    entries = [social.timelines.entry_of(row.id, row.created_at) for row in rows]
+    if len(entries) <= limit or entries[limit][1] != entries[limit - 1][1]:
+        return _newest_first(entries[:limit])
+    boundary_ms = entries[limit - 1][1]
+    ties = (await uow.session.execute(
+        statement.where(PostRow.created_at >= _moment(boundary_ms), PostRow.created_at < _moment(boundary_ms + 1))
+        .order_by(PostRow.id.desc()).limit(feed_rules.PULLED_TIES_MAX))).all()
+    tied = [social.timelines.entry_of(row.id, row.created_at) for row in ties]
+    newer = [entry for entry in entries if entry[1] > boundary_ms]
+    return _newest_first(newer + tied)[:limit]
+
+
+async def feed_by_fanout_on_read(uow: UnitOfWork, viewer_id: int, limit: int) -> list[PostRow]:
+    """The naive baseline the benchmark compares against: one query over the posts table joined to the
+    viewer's follows, newest first, no timeline (visibility is left to hydrate_posts, as on the real path)."""
+    statement = (select(PostRow)
+                 .join(FollowRow, and_(FollowRow.network == rules.NETWORK, FollowRow.follower_id == viewer_id,
+                                       FollowRow.followee_id == PostRow.author_id))
+                 .where(PostRow.deleted_at.is_(None))
+                 .order_by(PostRow.created_at.desc(), PostRow.id.desc())
+                 .limit(limit))
+    return list((await uow.session.scalars(statement)).all())
