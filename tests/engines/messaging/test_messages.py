@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from casebook.engines import messaging
@@ -208,3 +210,17 @@ async def test_a_requested_member_reads_the_request_but_announces_no_seen(platfo
 
     assert await counts(platform) == before
     assert (await read_state(platform, group.id, ANN))[DAN] is None
+
+
+async def test_concurrent_senders_leave_a_consistent_conversation(platform) -> None:
+    group = await create_group(platform, ANN, {BOB, CAT})
+
+    sent = await asyncio.gather(*(send(platform, group.id, ANN if n % 2 else BOB, f"m{n}") for n in range(10)))
+
+    (row,) = (await inbox(platform, CAT)).items
+    newest = max(message.id for message in sent)
+    assert row.unread_count == 10
+    assert row.conversation.last_message_id == newest
+    assert row.last_message is not None and row.last_message.id == newest
+    assert sorted(m.id for m in (await history(platform, group.id, CAT, limit=20)).items) == sorted(
+        message.id for message in sent)
