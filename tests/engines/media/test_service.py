@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import urllib.parse
+from datetime import UTC, datetime
 
 import av
 import numpy as np
@@ -15,6 +16,7 @@ from casebook.engines import media
 from casebook.engines.media import limits
 from casebook.engines.media.models import MediaAssetRow
 from casebook.platform.bootstrap import Platform
+from casebook.platform.bus.events import Event
 from casebook.platform.bus.models import OutboxRow
 from casebook.platform.errors import CasebookError
 from tests.engines.media import factories
@@ -130,11 +132,8 @@ async def test_a_rerun_on_a_ready_asset_changes_nothing(platform: Platform) -> N
     assert await snapshot(platform) == before
 
 
-def _uploaded_event(asset: media.MediaAsset):  # noqa: ANN202
-    from datetime import UTC, datetime
-
-    from casebook.platform.bus.events import Event
-
+def _uploaded_event(asset: media.MediaAsset) -> Event:
+    """The event accept_upload published, as a redelivery would bring it again."""
     return Event(id=1, subject=media.MEDIA_UPLOADED, occurred_at=datetime.now(UTC),
                  payload={"asset_id": str(asset.id), "namespace": asset.namespace,
                           "owner_id": str(asset.owner_id), "kind": asset.kind})
@@ -197,8 +196,11 @@ async def test_get_assets_reads_many_in_one_query(platform: Platform) -> None:
     statements: list[str] = []
 
     async with platform.reader() as uow:
-        engine = uow.session.bind.sync_engine if hasattr(uow.session.bind, "sync_engine") else None
-        listener = lambda *args: statements.append(args[2])  # noqa: E731 (before_cursor_execute's statement)
+        engine = uow.session.bind.sync_engine
+
+        def listener(connection, cursor, statement, *rest) -> None:
+            statements.append(statement)
+
         event.listen(engine, "before_cursor_execute", listener)
         try:
             found = await media.get_assets(uow, ids=[first.id, second.id, 12345, first.id])

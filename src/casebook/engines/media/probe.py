@@ -9,7 +9,13 @@ import warnings
 from PIL import Image
 
 from casebook.engines.media import limits
-from casebook.engines.media.errors import ImageTooLarge, ImageUnreadable, VideoTooLarge, VideoTooLong, VideoUnreadable
+from casebook.engines.media.errors import (
+    ImageTooLarge,
+    ImageUnreadable,
+    VideoTooLarge,
+    VideoTooLong,
+    VideoUnreadable,
+)
 from casebook.engines.media.model import Probe
 
 # PyAV demuxer per sniffed container: forcing it keeps FFmpeg from probing its way into another format.
@@ -92,7 +98,7 @@ def probe_video(data: bytes, content_type: str) -> Probe:
     return Probe(kind="video", content_type=content_type, width=width, height=height, duration_ms=duration_ms)
 
 
-def _duration_ms(container, stream) -> int | None:  # noqa: ANN001 (PyAV types)
+def _duration_ms(container, stream) -> int | None:
     if stream.duration is not None and stream.time_base is not None:
         return int(stream.duration * stream.time_base * 1000)
     if container.duration is not None:  # in AV_TIME_BASE units (microseconds)

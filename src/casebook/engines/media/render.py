@@ -157,6 +157,6 @@ def _scaled_size(width: int, height: int) -> tuple[int, int]:
     return max(2, width - width % 2), max(2, height - height % 2)
 
 
-def _frame_rate(stream) -> Fraction:  # noqa: ANN001 (PyAV stream)
+def _frame_rate(stream) -> Fraction:
     rate = stream.average_rate or stream.guessed_rate
     return Fraction(rate) if rate else Fraction(30)
