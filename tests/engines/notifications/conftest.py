@@ -13,7 +13,6 @@ from casebook.platform.appmodule import AppModule
 from casebook.platform.bootstrap import Platform, running_platform
 from casebook.platform.clock import FrozenClock
 from casebook.platform.settings import Settings
-from tests.apps_under_test import TEST_APPS
 
 
 def engine_jobs_app() -> AppModule:
@@ -28,7 +27,8 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 async def platform(settings: Settings, clock: FrozenClock) -> AsyncIterator[Platform]:
-    """No background work: time moves and jobs run only when a test says so."""
-    async with running_platform(settings, (*TEST_APPS, engine_jobs_app()), role="cli", clock=clock) as platform:
+    """No background work: time moves and jobs run only when a test says so. No app is mounted: the
+    engine knows no product, and its tests do not wait on any app's."""
+    async with running_platform(settings, (engine_jobs_app(),), role="cli", clock=clock) as platform:
         await upgrade(platform.db)
         yield platform

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from casebook.engines import notifications
 from casebook.engines.notifications.models import GroupActorRow, NotificationRow
@@ -56,3 +58,22 @@ async def row_counts(platform) -> tuple[int, int]:
 async def stored(platform) -> list[notifications.Notification]:
     """Every notification of RECIPIENT, newest active first."""
     return (await page(platform, limit=100)).items
+
+
+@contextlib.contextmanager
+def statements(platform) -> Iterator[list[str]]:
+    """The SQL statements run meanwhile on any connection, without the transaction control ones."""
+    seen: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args) -> None:
+        if statement.split(None, 1)[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}:
+            seen.append(statement)
+
+    engines = {id(engine): engine for engine in (platform.db.writer.sync_engine, platform.db.reader.sync_engine)}
+    for engine in engines.values():
+        event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        for engine in engines.values():
+            event.remove(engine, "before_cursor_execute", record)

@@ -53,7 +53,8 @@ async def test_an_unread_group_absorbs_new_actors_newest_first_keeping_three(pla
     [listed] = await stored(platform)
     assert latest == listed
     assert (listed.id, listed.actor_ids, listed.actor_count) == (first.id, [DAVE, CAROL, BOB], 4)
-    assert (listed.created_at, listed.updated_at, listed.data) == (first.created_at, clock.now(), {"excerpt": "last"})
+    assert (listed.created_at, listed.updated_at, listed.data) == (
+        first.created_at, clock.now(), {"excerpt": "last"})
     assert await row_counts(platform) == (1, 4)
     assert await unread(platform) == 1
 

@@ -19,6 +19,7 @@ from tests.engines.notifications.factories import (
     notify,
     page,
     row_counts,
+    statements,
     stored,
     unread,
     withdraw,
@@ -44,7 +45,8 @@ async def test_pages_run_newest_first_without_repeats_and_end(platform) -> None:
     assert first.next_cursor is not None and second.next_cursor is not None
 
 
-async def test_a_regrouped_notification_jumps_to_the_top_without_repeating_in_the_scroll(platform, clock) -> None:
+async def test_a_regrouped_notification_jumps_to_the_top_and_never_repeats_in_a_scroll(platform,
+                                                                                       clock) -> None:
     liked = await notify(platform, ALICE)  # the oldest
     clock.advance(seconds=1)
     comments = await _notify_many(platform, 3, actor_id=BOB)
@@ -145,7 +147,8 @@ async def test_the_recipient_hears_each_change_live_after_commit(platform, clock
     assert (received[2]["notification"]["actor_ids"], received[2]["unread_count"]) == ([str(ALICE)], 1)
     assert received[3] == {"type": "notification_removed", "network": NETWORK,
                            "notification_id": str(first.id), "unread_count": 0}
-    assert (received[4]["notification"]["id"], received[4]["notification"]["data"], received[4]["unread_count"]) == (
+    fifth = received[4]
+    assert (fifth["notification"]["id"], fifth["notification"]["data"], fifth["unread_count"]) == (
         str(comment.id), {"excerpt": "hi"}, 1)
     assert received[5] == {"type": "notifications_read", "network": NETWORK, "notification_ids": None,
                            "unread_count": 0}
@@ -180,3 +183,22 @@ async def test_the_purge_job_deletes_notifications_quiet_for_ninety_days(platfor
     assert [item.id for item in await stored(platform)] == [recent.id]
     assert old.id != recent.id
     assert await row_counts(platform) == (1, 1)
+
+
+async def test_hot_paths_run_a_fixed_number_of_statements(platform) -> None:
+    for actor_id in range(3_000, 3_030):  # a big group must not cost more than a small one
+        await notify(platform, actor_id)
+    await _notify_many(platform, 25)
+
+    with statements(platform) as listed:
+        full = await page(platform, limit=20)
+    with statements(platform) as counted:
+        await unread(platform)
+    with statements(platform) as absorbed:
+        await notify(platform, ALICE)
+
+    assert len(full.items) == 20
+    assert len(listed) == 1
+    assert len(counted) == 1
+    # lock the group, re-rank the actor if a member (it is not), add it, update the group, count the badge
+    assert len(absorbed) == 5

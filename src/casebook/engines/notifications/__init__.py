@@ -8,7 +8,12 @@ Apps write `from casebook.engines import notifications`, call `notifications.not
 
 from casebook.engines.notifications.errors import GroupContended, InvalidNotification
 from casebook.engines.notifications.grouping import notify, withdraw
-from casebook.engines.notifications.inbox import list_notifications, mark_read, purge_notifications, unread_count
+from casebook.engines.notifications.inbox import (
+    list_notifications,
+    mark_read,
+    purge_notifications,
+    unread_count,
+)
 from casebook.engines.notifications.jobs import jobs
 from casebook.engines.notifications.model import Notification, NotificationPage, as_json
 

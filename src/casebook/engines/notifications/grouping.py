@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -30,17 +31,15 @@ async def notify(uow: UnitOfWork, *, network: str, recipient_id: int, kind: str,
         return None
     now = uow.now()
     values = {"network": network, "recipient_id": recipient_id, "kind": kind, "group_key": group_key,
-              "open_group_key": group_key, "subject_id": subject_id, "actor_ids": [actor_id], "actor_count": 1,
-              "data": data, "is_read": False, "created_at": now, "updated_at": now}
+              "open_group_key": group_key, "subject_id": subject_id, "actor_ids": [actor_id],
+              "actor_count": 1, "data": data, "is_read": False, "created_at": now, "updated_at": now}
     if group_key is None:
         values["id"] = uow.new_id()
         await uow.session.execute(insert(notifications).values(**values))
-        notification = model.Notification(**{name: value for name, value in values.items()
-                                             if name != "open_group_key"})
+        notification = _inserted(values)
     else:
         notification = await _join_group(uow, values, actor_id=actor_id)
-    count = await inbox.unread_count(uow, network=network, recipient_id=recipient_id)
-    delivery.push_after_commit(uow, recipient_id, delivery.notification_message(notification, unread_count=count))
+    await _push(uow, notification)
     return notification
 
 
@@ -62,14 +61,15 @@ async def _join_group(uow: UnitOfWork, values: dict[str, Any], *, actor_id: int)
         if opened is not None:
             await uow.session.execute(insert(group_actors).values(
                 notification_id=opened, actor_id=actor_id, position_id=uow.new_id()))
-            return model.Notification(**{name: value for name, value in values.items() if name != "open_group_key"})
+            return _inserted(values)
     raise errors.GroupContended("The notification group kept changing; try again.")
 
 
 async def _absorb(uow: UnitOfWork, row: Any, *, actor_id: int, data: dict[str, Any] | None,
-                  now: Any) -> model.Notification:
+                  now: datetime) -> model.Notification:
     is_member = await uow.session.scalar(
-        update(group_actors).where(group_actors.c.notification_id == row.id, group_actors.c.actor_id == actor_id)
+        update(group_actors)
+        .where(group_actors.c.notification_id == row.id, group_actors.c.actor_id == actor_id)
         .values(position_id=uow.new_id()).returning(group_actors.c.actor_id)) is not None
     if not is_member:
         await uow.session.execute(insert(group_actors).values(
@@ -92,7 +92,8 @@ async def withdraw(uow: UnitOfWork, *, network: str, recipient_id: int, group_ke
     if row is None:
         return None
     was_member = await uow.session.scalar(
-        delete(group_actors).where(group_actors.c.notification_id == row.id, group_actors.c.actor_id == actor_id)
+        delete(group_actors)
+        .where(group_actors.c.notification_id == row.id, group_actors.c.actor_id == actor_id)
         .returning(group_actors.c.actor_id)) is not None
     if not was_member:
         return model.from_row(row)
@@ -112,8 +113,7 @@ async def withdraw(uow: UnitOfWork, *, network: str, recipient_id: int, group_ke
     changes = {"actor_ids": actor_ids, "actor_count": actor_count}
     await uow.session.execute(update(notifications).where(notifications.c.id == row.id).values(**changes))
     notification = msgspec.structs.replace(model.from_row(row), **changes)
-    count = await inbox.unread_count(uow, network=network, recipient_id=recipient_id)
-    delivery.push_after_commit(uow, recipient_id, delivery.notification_message(notification, unread_count=count))
+    await _push(uow, notification)
     return notification
 
 
@@ -124,3 +124,14 @@ async def _open_group(uow: UnitOfWork, *, network: str, recipient_id: int, group
     # FOR UPDATE: concurrent absorbs of one group queue on its row; SQLite renders nothing (one writer).
     return (await uow.session.execute(statement.with_for_update())).first()
 
+
+def _inserted(values: dict[str, Any]) -> model.Notification:
+    return model.Notification(**{name: value for name, value in values.items() if name != "open_group_key"})
+
+
+async def _push(uow: UnitOfWork, notification: model.Notification) -> None:
+    """Announce the notification as it now stands, with the badge count this transaction sees."""
+    count = await inbox.unread_count(uow, network=notification.network,
+                                     recipient_id=notification.recipient_id)
+    delivery.push_after_commit(uow, notification.recipient_id,
+                               delivery.notification_message(notification, unread_count=count))

@@ -29,7 +29,8 @@ async def list_notifications(uow: UnitOfWork, *, network: str, recipient_id: int
         statement = statement.where(or_(
             notifications.c.updated_at < position.updated_at,
             and_(notifications.c.updated_at == position.updated_at, notifications.c.id < position.id)))
-    statement = statement.order_by(notifications.c.updated_at.desc(), notifications.c.id.desc()).limit(limit + 1)
+    statement = (statement.order_by(notifications.c.updated_at.desc(), notifications.c.id.desc())
+                 .limit(limit + 1))
     rows = (await uow.session.execute(statement)).all()
     items = [model.from_row(row) for row in rows[:limit]]
     next_cursor = None

@@ -13,5 +13,6 @@ async def purge_notifications(uow: UnitOfWork, _payload: dict[str, Any]) -> None
     await inbox.purge_notifications(uow, now=uow.now(), limit=limits.PURGE_BATCH_MAX)
 
 
-PURGE_NOTIFICATIONS = Job(name="notifications.purge", handler=purge_notifications, every_s=limits.PURGE_EVERY_S)
+PURGE_NOTIFICATIONS = Job(name="notifications.purge", handler=purge_notifications,
+                          every_s=limits.PURGE_EVERY_S)
 jobs = [PURGE_NOTIFICATIONS]

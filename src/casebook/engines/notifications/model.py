@@ -60,16 +60,17 @@ def check_notification(*, network: str, recipient_id: int, kind: str, actor_id: 
     """Checks in a fixed order: network, kind, ids, group key, data."""
     check_network(network)
     if not (len(kind) <= limits.KIND_CHARS_MAX and _WORD.fullmatch(kind)):
-        raise errors.InvalidNotification(f"kind is a lowercase word of at most {limits.KIND_CHARS_MAX} characters",
-                                          field="kind")
+        raise errors.InvalidNotification(
+            f"kind is a lowercase word of at most {limits.KIND_CHARS_MAX} characters", field="kind")
     if recipient_id <= 0 or actor_id <= 0:
         raise errors.InvalidNotification("recipient and actor are account ids", field="actor_id")
     if group_key is not None and not 1 <= len(group_key) <= limits.GROUP_KEY_CHARS_MAX:
         raise errors.InvalidNotification(f"group_key takes 1 to {limits.GROUP_KEY_CHARS_MAX} characters",
                                           field="group_key")
-    if data is not None and (not isinstance(data, dict) or len(msgspec.json.encode(data)) > limits.DATA_BYTES_MAX):
-        raise errors.InvalidNotification(f"data is an object of at most {limits.DATA_BYTES_MAX} bytes as JSON",
-                                          field="data")
+    if data is not None and (not isinstance(data, dict)
+                             or len(msgspec.json.encode(data)) > limits.DATA_BYTES_MAX):
+        raise errors.InvalidNotification(
+            f"data is an object of at most {limits.DATA_BYTES_MAX} bytes as JSON", field="data")
 
 
 def with_actor_first(actor_ids: list[int], actor_id: int) -> list[int]:

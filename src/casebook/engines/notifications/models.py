@@ -22,7 +22,8 @@ class NotificationRow(Base):
     kind: Mapped[str] = mapped_column(String(40))
     group_key: Mapped[str | None] = mapped_column(String(200))
     # The group key while unread, NULL once read: the unique index below allows one unread group per key
-    # (so concurrent notifies cannot open two), on both dialects without a partial index (NULLs never collide).
+    # (so concurrent notifies cannot open two) on both dialects without a partial index (NULLs never
+    # collide).
     open_group_key: Mapped[str | None] = mapped_column(String(200))
     subject_id: Mapped[int | None] = mapped_column(Snowflake)
     actor_ids: Mapped[list[int]] = mapped_column(JSONDocument)  # newest first, GROUP_ACTORS_KEPT at most
@@ -56,6 +57,7 @@ class GroupActorRow(Base):
     )
 
 
-# The services use Core tables, not ORM entities: a row read after a bulk UPDATE in one session is never stale.
+# The services use Core tables, not ORM entities: a row read after a bulk UPDATE in one session is never
+# stale.
 notifications_table = NotificationRow.__table__
 group_actors_table = GroupActorRow.__table__

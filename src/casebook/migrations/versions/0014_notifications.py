@@ -35,7 +35,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_notifications_recipient_updated_at_id", "notifications",
                     ["network", "recipient_id", "updated_at", "id"])
-    op.create_index("ix_notifications_recipient_is_read", "notifications", ["network", "recipient_id", "is_read"])
+    op.create_index("ix_notifications_recipient_is_read", "notifications",
+                    ["network", "recipient_id", "is_read"])
     op.create_index("uq_notifications_open_group_key", "notifications",
                     ["network", "recipient_id", "open_group_key"], unique=True)
     op.create_index("ix_notifications_updated_at", "notifications", ["updated_at"])
