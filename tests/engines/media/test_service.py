@@ -270,3 +270,26 @@ async def test_delete_asset_of_another_owner_is_refused_and_changes_nothing(plat
             await media.delete_asset(uow, asset_id=asset.id, owner_id=OTHER_ID)
 
     assert await snapshot(platform) == before
+
+
+async def test_an_asset_the_renderer_refuses_is_marked_failed(platform: Platform,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from casebook.engines.media import render
+
+    def refuse(data: bytes) -> list[media.Rendition]:
+        raise OSError("decoder gave up")
+
+    monkeypatch.setattr(render, "render_image", refuse)  # validation passed; a decoder may still fail later
+    asset = await accept(platform, factories.jpeg(300, 200))
+
+    await platform.bus.drain()
+
+    failed = await load(platform, asset.id)
+    assert (failed.state, failed.error, failed.renditions, failed.poster) == (
+        "failed", "render failed: OSError", (), ())
+    assert failed.processed_at is not None
+    assert blob_files(platform) == [f"media/photos/{OWNER_ID}/{asset.id}/original"]
+    async with platform.reader() as uow:
+        processed = (await uow.session.scalars(select(OutboxRow).where(
+            OutboxRow.subject == media.MEDIA_PROCESSED))).all()
+    assert [row.payload["state"] for row in processed] == ["failed"]
