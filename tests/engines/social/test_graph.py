@@ -175,3 +175,22 @@ async def test_suggests_friends_of_friends_ranked_and_filtered(platform) -> None
     assert suggestions == [social.Suggestion(account_id=10, followed_by_count=3),
                            social.Suggestion(account_id=11, followed_by_count=2),
                            social.Suggestion(account_id=12, followed_by_count=1)]
+
+
+async def test_refuses_to_follow_past_the_following_cap_and_changes_nothing(platform) -> None:
+    for followee_id in (2, 3):
+        await follow(platform, 1, followee_id)
+    before = await graph_state(platform)
+
+    for requires_approval in (False, True):
+        with pytest.raises(social.FollowingLimitReached) as refused:
+            async with platform.uow() as uow:
+                await social.follow(uow, network=NETWORK, follower_id=1, followee_id=4,
+                                    requires_approval=requires_approval, following_max=2)
+        assert refused.value.code == "following_limit_reached"
+
+    assert await graph_state(platform) == before
+    async with platform.uow() as uow:  # following again someone already followed is still fine
+        again = await social.follow(uow, network=NETWORK, follower_id=1, followee_id=2, requires_approval=False,
+                                    following_max=2)
+    assert again == social.FollowResult(state="following", is_changed=False)

@@ -18,6 +18,7 @@ shows in another's. Accounts are identity account ids. Apps write `from casebook
 from casebook.engines.social import events, limits, timelines
 from casebook.engines.social.errors import (
     Blocked,
+    FollowingLimitReached,
     FollowRequestNotFound,
     InvalidSocialRequest,
     SelfBlock,
@@ -69,7 +70,7 @@ __all__ = [
     "BLOCKED", "FOLLOWED", "FOLLOW_APPROVED", "FOLLOW_DENIED", "FOLLOW_REQUESTED", "FOLLOW_REQUEST_CANCELLED",
     "UNBLOCKED", "UNFOLLOWED",
     "Blocked", "Counts", "FanOutResult", "FollowEdge", "FollowPage", "FollowRequest", "FollowRequestNotFound",
-    "FollowRequestPage", "FollowResult", "InvalidSocialRequest", "Relationship", "SelfBlock", "SelfFollow",
+    "FollowRequestPage", "FollowResult", "FollowingLimitReached", "InvalidSocialRequest", "Relationship", "SelfBlock", "SelfFollow",
     "Suggestion", "TimelineEntry", "TimelinePage",
     "approve_follow_request", "block", "blocked_either_way_ids", "counts", "deny_follow_request", "events",
     "follow", "follower_ids", "following_ids", "is_blocked_either_way", "limits", "list_follow_requests",

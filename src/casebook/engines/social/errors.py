@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from casebook.platform.errors import Invalid, NotFound
+from casebook.platform.errors import Conflict, Invalid, NotFound
 
-__all__ = ["Blocked", "FollowRequestNotFound", "InvalidSocialRequest", "SelfBlock", "SelfFollow"]
+__all__ = ["Blocked", "FollowRequestNotFound", "FollowingLimitReached", "InvalidSocialRequest", "SelfBlock",
+           "SelfFollow"]
 
 
 class InvalidSocialRequest(Invalid):
@@ -32,3 +33,10 @@ class Blocked(NotFound):
 class FollowRequestNotFound(NotFound):
     code = "follow_request_not_found"
     title = "Follow request not found"
+
+
+class FollowingLimitReached(Conflict):
+    """Following is capped (FOLLOWING_MAX by default), which keeps following_ids() and rebuilds bounded."""
+
+    code = "following_limit_reached"
+    title = "Following too many accounts"

@@ -11,7 +11,14 @@ from datetime import UTC, datetime, timedelta
 import msgspec
 
 from casebook.engines.social import events, limits, repository
-from casebook.engines.social.errors import Blocked, FollowRequestNotFound, InvalidSocialRequest, SelfBlock, SelfFollow
+from casebook.engines.social.errors import (
+    Blocked,
+    FollowingLimitReached,
+    FollowRequestNotFound,
+    InvalidSocialRequest,
+    SelfBlock,
+    SelfFollow,
+)
 from casebook.engines.social.model import (
     Counts,
     FollowEdge,
@@ -24,7 +31,6 @@ from casebook.engines.social.model import (
 )
 from casebook.platform.http.pagination import Cursors
 from casebook.platform.uow import UnitOfWork
-
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -80,10 +86,11 @@ async def _remove_edges(uow: UnitOfWork, *, network: str, edges: list[tuple[int,
 
 # -- follows -------------------------------------------------------------------------------------
 
-async def follow(uow: UnitOfWork, *, network: str, follower_id: int, followee_id: int,
-                 requires_approval: bool) -> FollowResult:
-    """Follow now, or ask to when the followee approves followers. Refuses self-follows (SelfFollow) and
-    pairs with a block either way (Blocked, a 404). Already following or requested: the same answer again."""
+async def follow(uow: UnitOfWork, *, network: str, follower_id: int, followee_id: int, requires_approval: bool,
+                 following_max: int = limits.FOLLOWING_MAX) -> FollowResult:
+    """Follow now, or ask to when the followee approves followers. Refuses, in this order, self-follows
+    (SelfFollow), pairs with a block either way (Blocked, a 404) and followers already following
+    `following_max` accounts (FollowingLimitReached). Already following or requested: the same answer again."""
     _check_network(network)
     if follower_id == followee_id:
         raise SelfFollow()
@@ -92,6 +99,9 @@ async def follow(uow: UnitOfWork, *, network: str, follower_id: int, followee_id
         raise Blocked()
     if await repository.is_following(session, network=network, follower_id=follower_id, followee_id=followee_id):
         return FollowResult(state="following", is_changed=False)
+    found = await repository.counts_of(session, network=network, account_ids=[follower_id])
+    if found.get(follower_id, (0, 0))[1] >= following_max:
+        raise FollowingLimitReached(f"An account can follow at most {following_max} accounts.")
     if not requires_approval:
         # a request left from when the account was private is answered by following now
         await repository.delete_request(session, network=network, target_id=followee_id, requester_id=follower_id)
@@ -287,7 +297,7 @@ async def following_ids(uow: UnitOfWork, *, network: str, account_id: int,
 
 async def counts(uow: UnitOfWork, *, network: str, account_ids: list[int]) -> dict[int, Counts]:
     """Followers and following per account in one query; accounts never counted get zeros."""
-    if len(account_ids) > limits.PAGE_SIZE_MAX * 10:
+    if len(account_ids) > limits.COUNTS_IDS_MAX:
         raise InvalidSocialRequest("too many account ids.", field="account_ids")
     found = await repository.counts_of(uow.session, network=network, account_ids=account_ids) if account_ids else {}
     return {account_id: Counts(followers_count=found.get(account_id, (0, 0))[0],

@@ -3,6 +3,7 @@
 NETWORK_CHARS_MAX = 32  # "instagram", "soundcloud", "hotstar": a product slug, not free text
 PAGE_SIZE_MAX = 100  # followers, following and follow-request pages
 FOLLOWING_MAX = 7_500  # Instagram's cap on accounts one account may follow
+COUNTS_IDS_MAX = 1_000  # accounts per counts() call
 BLOCKED_IDS_MAX = 10_000  # blocked_either_way_ids() reads at most this many
 FOLLOWER_IDS_PAGE_MAX = 1_000  # follower_ids() page: one fan-out batch
 SUGGEST_FOLLOWEES_SAMPLE_MAX = 100  # suggest_accounts() looks through at most this many of my followees
