@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+import msgspec
+
 from casebook.apps.instagram.posts.views import PostRead
 from casebook.apps.instagram.schemas import AccountSummary, Schema
 from casebook.engines import media
@@ -48,7 +50,7 @@ class PostCreate(Schema):
     caption: str = ""
     visibility: str = "public"
     location: LocationCreate | None = None
-    user_tags: list[UserTagCreate] = []
+    user_tags: list[UserTagCreate] = msgspec.field(default_factory=list)
 
 
 class PostUpdate(Schema):
