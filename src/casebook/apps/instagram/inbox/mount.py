@@ -2,10 +2,11 @@
 consumer and the notifications engine's retention purge."""
 
 from casebook.apps.instagram.inbox import notify
+from casebook.apps.instagram.inbox.pages import InboxPages
 from casebook.apps.instagram.inbox.routes import ConversationController, NotificationController
 from casebook.engines import notifications
 
 api_routes: list = [NotificationController, ConversationController]
-ui_routes: list = []
+ui_routes: list = [InboxPages]
 consumers: list = [*notify.consumers]
 jobs: list = [*notifications.jobs]
