@@ -1,6 +1,6 @@
 """The social graph (follows, follow requests, blocks, counters) and capped home timelines with hybrid fan-out.
 
-Product-neutral: every call takes a `network` ("instagram", "soundcloud"...), so one product's graph never
+Product-neutral: every call takes a `network` (the app's slug), so one product's graph never
 shows in another's. Accounts are identity account ids. Apps write `from casebook.engines import social` and:
 
 - change the graph inside their unit of work: `await social.follow(uow, network=..., follower_id=...,

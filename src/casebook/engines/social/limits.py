@@ -1,6 +1,6 @@
 """Every bound of the social engine, units last (TigerBeetle: a limit on everything)."""
 
-NETWORK_CHARS_MAX = 32  # "instagram", "soundcloud", "hotstar": a product slug, not free text
+NETWORK_CHARS_MAX = 32  # a product slug chosen by the app, not free text
 PAGE_SIZE_MAX = 100  # followers, following and follow-request pages
 FOLLOWING_MAX = 7_500  # Instagram's cap on accounts one account may follow
 COUNTS_IDS_MAX = 1_000  # accounts per counts() call

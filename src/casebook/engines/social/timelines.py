@@ -125,7 +125,9 @@ async def drop(cache: Cache, *, network: str, account_id: int) -> None:
 
 async def rebuild(cache: Cache, *, network: str, account_id: int, items: Iterable[TimelineEntry]) -> None:
     """Replace the timeline with `items` (the newest TIMELINE_ITEMS_MAX are kept) and mark it built, even
-    when empty. The marker is written last, so fan-out and readers see it missing until the set is whole."""
+    when empty. The marker is written last, so fan-out and readers see it missing until the set is whole;
+    an item fanned out between the app's database read and this write is therefore missed until the next
+    rebuild (a window of one request; read the items just before calling this)."""
     key, marker = timeline_key(network, account_id), _marker_key(network, account_id)
     await cache.delete(marker, key)
     members = {_SENTINEL: math.inf}
