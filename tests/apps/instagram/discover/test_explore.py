@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
-from casebook.apps.instagram import events
-from casebook.apps.instagram.models import PostRow
+from casebook.apps.instagram.discover import rules as discover_rules
 from tests.apps.instagram.discover.reads import explore, settled
 from tests.apps.instagram.factories import API, follow, instagram_user, publish_post
 
-WHO = {events.POST_LIKED: "liker_id", events.POST_UNLIKED: "liker_id", events.POST_SAVED: "saver_id",
-       events.COMMENT_ADDED: "author_id"}
 
-
-async def engage(platform, post: dict, *subjects: str) -> None:
-    """The engagement events the posts part publishes (the trend consumer's input), one per subject."""
-    async with platform.uow() as uow:
-        for subject in subjects:
-            payload = {"post_id": int(post["id"]), "author_id": int(post["author"]["id"]), WHO[subject]: 1}
-            if subject == events.COMMENT_ADDED:
-                payload |= {"comment_id": uow.new_id(), "post_author_id": int(post["author"]["id"]),
-                            "parent_id": None, "parent_author_id": None, "excerpt": "", "mention_ids": []}
-            uow.publish(subject, payload)
-    await settled(platform)
+async def like(client, headers, post: dict) -> None:
+    response = await client.post(f"{API}/posts/{post['id']}/like", headers=headers)
+    assert response.status_code == 200, response.text
 
 
 def captions(answer: dict) -> list[str]:
@@ -36,20 +23,27 @@ def tags(answer: dict) -> list[tuple[str, float]]:
 async def test_ranks_by_engagement_velocity_over_the_last_24_hours(client, platform, clock) -> None:
     ada = await instagram_user(client, "ada")
     viewer = await instagram_user(client, "viewer")
+    likers = [await instagram_user(client, f"fan{number}") for number in range(6)]
     old = await publish_post(client, ada, caption="old news #gamma")
     saved = await publish_post(client, ada, caption="saved #alpha")
     liked = await publish_post(client, ada, caption="liked #beta")
     undone = await publish_post(client, ada, caption="undone #beta")
-    await publish_post(client, ada, caption="quiet #alpha")
-    await engage(platform, old, *[events.POST_LIKED] * 10)
+    await publish_post(client, ada, caption="quiet #delta")
+    for fan in likers:
+        await like(client, fan, old)
     clock.advance(hours=2)
-    await engage(platform, saved, events.COMMENT_ADDED, events.POST_SAVED)  # 2 + 3
-    await engage(platform, liked, *[events.POST_LIKED] * 4)
-    await engage(platform, undone, events.POST_LIKED, events.POST_UNLIKED)
+    commented = await client.post(f"{API}/posts/{saved['id']}/comments", headers=likers[0], json={"body": "wow"})
+    assert commented.status_code == 201, commented.text
+    assert (await client.post(f"{API}/posts/{saved['id']}/save", headers=likers[1])).status_code == 200
+    for fan in likers[:4]:
+        await like(client, fan, liked)
+    await like(client, likers[5], undone)
+    assert (await client.delete(f"{API}/posts/{undone['id']}/like", headers=likers[5])).status_code == 200
+    await settled(platform)
     now = await explore(client, viewer)
-    assert captions(now) == ["old news #gamma", "saved #alpha", "liked #beta"]
+    assert captions(now) == ["old news #gamma", "saved #alpha", "liked #beta"]  # 6 likes, 2 + 3, 4 likes
     # a new post counts 1 for each of its tags, then its engagement counts for them too
-    assert tags(now) == [("gamma", 11.0), ("alpha", 7.0), ("beta", 6.0)]
+    assert tags(now) == [("gamma", 7.0), ("alpha", 6.0), ("beta", 6.0), ("delta", 1.0)]
     clock.advance(hours=23)  # the first hour's likes and the posts' publication are now 25 hours old
     later = await explore(client, viewer)
     assert captions(later) == ["saved #alpha", "liked #beta"]
@@ -70,8 +64,8 @@ async def test_never_shows_private_followers_only_blocked_or_deleted_posts(clien
     followers = await publish_post(client, ada, caption="followers only #ok", visibility="followers")
     private = await publish_post(client, hidden, caption="private #secret")
     blocking = await publish_post(client, grace, caption="grace blocks the viewer #ok")
-    for post in (shown, deleted, followers, private, blocking):
-        await engage(platform, post, events.POST_LIKED)
+    for headers, post in ((ada, shown), (ada, deleted), (ada, followers), (hidden, private), (grace, blocking)):
+        await like(client, headers, post)  # one like each, by its author
     assert (await client.post(f"{API}/users/viewer/block", headers=grace)).status_code == 200
     assert captions(await explore(client, viewer)) == ["deleted #ok", "shown #ok"]  # equal scores: newest first
     assert (await client.delete(f"{API}/posts/{deleted['id']}", headers=ada)).status_code in (200, 204)
@@ -85,16 +79,20 @@ async def test_never_shows_private_followers_only_blocked_or_deleted_posts(clien
 async def test_ranks_from_the_database_when_the_cache_has_no_counters(client, platform, clock) -> None:
     ada = await instagram_user(client, "ada")
     viewer = await instagram_user(client, "viewer")
+    fans = [await instagram_user(client, f"fan{number}") for number in range(3)]
     yesterday = await publish_post(client, ada, caption="yesterday #d")
+    for fan in fans:
+        await like(client, fan, yesterday)
     clock.advance(hours=25)
     saved = await publish_post(client, ada, caption="saved #a #b")
     liked = await publish_post(client, ada, caption="liked #b")
-    await publish_post(client, ada, caption="private-ish #a", visibility="followers")
+    await like(client, ada, await publish_post(client, ada, caption="followers #a", visibility="followers"))
+    assert (await client.post(f"{API}/posts/{saved['id']}/save", headers=fans[0])).status_code == 200
+    for fan in fans[:2]:
+        await like(client, fan, liked)
     await settled(platform)
-    async with platform.uow() as uow:  # the truth the cache lost: counters on the rows
-        for post, likes, saves in ((yesterday, 50, 0), (saved, 0, 1), (liked, 2, 0)):
-            await uow.session.execute(update(PostRow).where(PostRow.id == int(post["id"])).values(
-                like_count=likes, save_count=saves))
+    for hour in discover_rules.window_hours(clock.now()):  # the cache lost everything (a restart, say)
+        await platform.cache.delete(discover_rules.posts_bucket_key(hour), discover_rules.tags_bucket_key(hour))
     answer = await explore(client, viewer)
     assert captions(answer) == ["saved #a #b", "liked #b"]
     assert tags(answer) == [("b", 7.0), ("a", 4.0)]
