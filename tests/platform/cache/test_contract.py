@@ -159,6 +159,19 @@ async def test_zadd_adds_updates_and_zscore_reads(cache: Cache) -> None:
     assert await cache.zcard("missing") == 0
 
 
+async def test_zadd_many_adds_the_members_to_every_key_and_trims_each(cache: Cache, monkeypatch) -> None:
+    from casebook.platform.cache import redis as redis_cache
+
+    monkeypatch.setattr(redis_cache, "ZADD_MANY_CHUNK", 400)  # three pipelines on Redis
+    keys = [f"timeline:{number}" for number in range(990)]  # under the memory fixture's 1,000-item bound
+    await cache.zadd("timeline:7", {"old": 1, "older": 0.5})
+    await cache.zadd_many(keys, {"new": 9}, keep_top=2)
+    await cache.zadd_many(keys, {}, keep_top=2)  # nothing to add: nothing changes
+    assert await cache.zrevrange("timeline:7", 0, -1) == [("new", 9.0), ("old", 1.0)]
+    assert await cache.zrevrange(keys[-1], 0, -1) == [("new", 9.0)]
+    assert sum([await cache.zcard(key) for key in keys]) == len(keys) + 1
+
+
 async def test_zrem_removes_and_counts(cache: Cache) -> None:
     await cache.zadd("board", {"ann": 1, "bob": 2, "cat": 3})
     assert await cache.zrem("board", "ann", "zed") == 1

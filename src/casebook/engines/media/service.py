@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import delete, select
@@ -20,6 +21,9 @@ from casebook.engines.media.signatures import sniff
 from casebook.platform.blobs import Blobs
 from casebook.platform.errors import Invalid
 from casebook.platform.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from casebook.platform.bootstrap import Platform
 
 log = structlog.get_logger(__name__)
 
@@ -56,35 +60,65 @@ async def accept_upload(uow: UnitOfWork, *, namespace: str, owner_id: int, data:
     return to_asset(row)
 
 
-async def process_asset(uow: UnitOfWork, *, asset_id: int) -> MediaAsset | None:
-    """Render an uploaded asset and mark it ready (or failed). Idempotent: a rerun renders again and
-    overwrites the same keys; an asset already ready or deleted is left alone (None when deleted)."""
-    row = await uow.session.get(MediaAssetRow, asset_id)
-    if row is None:
-        return None
-    if row.state != "processing":
-        return to_asset(row)
-    blobs = uow.platform.blobs
-    original = await blobs.get(row.original_key)
-    prefix = asset_prefix(row.namespace, row.owner_id, row.id)
+@dataclasses.dataclass(frozen=True, slots=True)
+class RenderOutcome:
+    """What rendering produced, already stored in blobs: rendition records, or why it failed."""
+
+    renditions: list[dict[str, Any]]
+    poster: list[dict[str, Any]] | None
+    error: str | None
+
+
+async def render_asset(platform: Platform, *, asset_id: int) -> RenderOutcome | None:
+    """Render a processing asset and store its renditions, outside any write transaction (the CPU work runs
+    in a thread); None when there is nothing to do (deleted, or already ready or failed). Idempotent: a rerun
+    overwrites the same keys."""
+    async with platform.reader() as reader:
+        row = await reader.session.get(MediaAssetRow, asset_id)
+        if row is None or row.state != "processing":
+            return None
+        kind, content_type, original_key = row.kind, row.content_type, row.original_key
+        prefix = asset_prefix(row.namespace, row.owner_id, row.id)
+    blobs = platform.blobs
+    original = await blobs.get(original_key)
     try:
-        if row.kind == "image":
+        if kind == "image":
             renditions, poster = await asyncio.to_thread(render.render_image, original), []
         else:
-            video, poster = await asyncio.to_thread(render.render_video, original, row.content_type)
+            video, poster = await asyncio.to_thread(render.render_video, original, content_type)
             renditions = [video]
     except Exception as error:  # the upload passed validation but a decoder still refused it
         log.warning("media_render_failed", asset_id=asset_id, error=repr(error))
-        row.state, row.error = "failed", f"render failed: {type(error).__name__}"[:limits.ERROR_CHARS_MAX]
+        return RenderOutcome(renditions=[], poster=None,
+                             error=f"render failed: {type(error).__name__}"[:limits.ERROR_CHARS_MAX])
+    stored = [await _store(blobs, f"{prefix}/{item.name}.{_extension(item)}", item) for item in renditions]
+    stored_poster = [await _store(blobs, f"{prefix}/poster-{item.name}.jpg", item) for item in poster] or None
+    return RenderOutcome(renditions=stored, poster=stored_poster, error=None)
+
+
+async def finish_asset(uow: UnitOfWork, *, asset_id: int, outcome: RenderOutcome | None) -> MediaAsset | None:
+    """Record a render's outcome: the asset becomes ready (or failed) and `casebook.media.processed` fires.
+    An asset no longer processing is left alone; None when it was deleted."""
+    row = await uow.session.get(MediaAssetRow, asset_id)
+    if row is None:
+        return None
+    if row.state != "processing" or outcome is None:
+        return to_asset(row)
+    if outcome.error is not None:
+        row.state, row.error = "failed", outcome.error
     else:
-        row.renditions = [await _store(blobs, f"{prefix}/{item.name}.{_extension(item)}", item)
-                          for item in renditions]
-        row.poster = [await _store(blobs, f"{prefix}/poster-{item.name}.jpg", item) for item in poster] or None
-        row.state, row.error = "ready", None
+        row.renditions, row.poster, row.state, row.error = outcome.renditions, outcome.poster, "ready", None
     row.processed_at = uow.now()
     uow.publish(MEDIA_PROCESSED, {"asset_id": str(row.id), "namespace": row.namespace,
                                   "owner_id": str(row.owner_id), "state": row.state})
     return to_asset(row)
+
+
+async def process_asset(uow: UnitOfWork, *, asset_id: int) -> MediaAsset | None:
+    """Render and record in one go (the asset must be committed already); the consumer splits the two so
+    the render holds no write transaction."""
+    outcome = await render_asset(uow.platform, asset_id=asset_id)
+    return await finish_asset(uow, asset_id=asset_id, outcome=outcome)
 
 
 async def _store(blobs: Blobs, key: str, rendition: Rendition) -> dict[str, Any]:

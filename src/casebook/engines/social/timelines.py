@@ -97,17 +97,16 @@ def _is_older(entry: TimelineEntry, than: TimelineEntry) -> bool:
 async def push(cache: Cache, *, network: str, account_ids: Sequence[int], item_id: int,
                created_at: datetime) -> int:
     """Add the item to the timelines of those accounts that have one (active accounts); how many got it.
-    One marker read per FANOUT_PAGE_MAX accounts, then one capped add per active timeline."""
+    Per FANOUT_PAGE_MAX accounts: one marker read, then one pipelined capped add into the active timelines."""
     member = {_member(item_id): float(sort_key_of(created_at))}
     keep_top = limits.TIMELINE_ITEMS_MAX + 1  # + the sentinel
     pushed = 0
     for start in range(0, len(account_ids), limits.FANOUT_PAGE_MAX):
         batch = account_ids[start:start + limits.FANOUT_PAGE_MAX]
         markers = await cache.get_many([_marker_key(network, account_id) for account_id in batch])
-        for account_id, marker in zip(batch, markers):
-            if marker is not None:
-                await cache.zadd(timeline_key(network, account_id), member, keep_top=keep_top)
-                pushed += 1
+        active = [timeline_key(network, account_id) for account_id, marker in zip(batch, markers) if marker is not None]
+        await cache.zadd_many(active, member, keep_top=keep_top)
+        pushed += len(active)
     return pushed
 
 

@@ -38,13 +38,17 @@ async def process_once(platform: Platform, consumer: Consumer, event: Event) -> 
     """
     if await is_processed(platform, consumer.name, event.id):
         return False
+    prepared = await consumer.prepare(platform, event) if consumer.prepare is not None else None
     try:
         async with platform.uow() as uow:
             # The marker goes in first: on PostgreSQL a concurrent worker's insert waits on this
             # row and then fails, so the handler itself never runs twice at once.
             uow.session.add(ProcessedRow(consumer=consumer.name, event_id=event.id, processed_at=uow.now()))
             await uow.session.flush()
-            await consumer.handler(uow, event)
+            if consumer.prepare is not None:
+                await consumer.handler(uow, event, prepared)  # type: ignore[call-arg]
+            else:
+                await consumer.handler(uow, event)
     except IntegrityError:
         if await is_processed(platform, consumer.name, event.id):
             return False
@@ -61,7 +65,7 @@ async def deliver_many(platform: Platform, consumer: Consumer, events: list[Even
     writer free for them. Semantics are unchanged: each event's handler runs once, atomically with
     its marker, in outbox order.
     """
-    if len(events) > 1:
+    if len(events) > 1 and consumer.prepare is None:  # slow prepared work goes one event at a time
         try:
             async with platform.uow() as uow:
                 done = set((await uow.session.scalars(select(ProcessedRow.event_id).where(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 import msgspec
 
 if TYPE_CHECKING:
+    from casebook.platform.bootstrap import Platform
     from casebook.platform.uow import UnitOfWork
 
 SUBJECT_PREFIX = "casebook."
@@ -31,6 +32,9 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
 
 
 Handler = Callable[["UnitOfWork", Event], Awaitable[None]]
+# Slow work that needs no transaction (rendering, calling out): it runs BEFORE the handler's unit of work opens,
+# so SQLite's single writer is not held meanwhile; the handler then gets its result as a third argument.
+Prepare = Callable[["Platform", Event], Awaitable[Any]]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -43,7 +47,8 @@ class Consumer:
 
     name: str  # durable name, e.g. "instagram.fanout"
     subjects: tuple[str, ...]  # exact subjects or NATS-style wildcards ("casebook.instagram.*")
-    handler: Handler
+    handler: Handler  # with `prepare`: handler(uow, event, prepared)
+    prepare: Prepare | None = None  # runs outside the transaction, again on every retry: keep it idempotent
     attempts_max: int = 8
     backoff_base_s: float = 0.5
     backoff_max_s: float = 60.0

@@ -18,6 +18,9 @@ class Cache(Protocol):
     # Sorted sets: members are str, scores float. Ranges are by rank, inclusive, like Redis.
     async def zadd(self, key: str, members: dict[str, float], *, keep_top: int | None = None) -> None:
         """Add or update; with `keep_top`, trim to the highest-scored `keep_top` members."""
+    async def zadd_many(self, keys: Sequence[str], members: dict[str, float], *,
+                        keep_top: int | None = None) -> None:
+        """`zadd` of the same members into every key, in one round trip per ZADD_MANY_CHUNK keys (fan-out)."""
     async def zrem(self, key: str, *members: str) -> int: ...
     async def zscore(self, key: str, member: str) -> float | None: ...
     async def zincrby(self, key: str, member: str, by: float) -> float: ...
@@ -27,6 +30,9 @@ class Cache(Protocol):
                                exclusive_max: bool = False) -> list[tuple[str, float]]: ...
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
+
+
+ZADD_MANY_CHUNK = 1_000  # keys per pipeline: large enough to amortize the round trip, small enough to interleave
 
 
 def open_cache(url: str, *, items_max: int = 100_000) -> Cache:

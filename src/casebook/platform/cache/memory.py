@@ -240,6 +240,11 @@ class MemoryCache:
         if not zset:
             self._drop(key)
 
+    async def zadd_many(self, keys: Sequence[str], members: dict[str, float], *,
+                        keep_top: int | None = None) -> None:
+        for key in keys:
+            await self.zadd(key, members, keep_top=keep_top)
+
     async def zrem(self, key: str, *members: str) -> int:
         zset = self._sorted_set(key)
         if zset is None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
 
+from casebook.platform.cache import ZADD_MANY_CHUNK
 from casebook.platform.errors import Unavailable
 
 # 64 connections: a Granian worker rarely has more requests in flight that touch the cache at once;
@@ -82,6 +83,25 @@ class RedisCache:
                 await pipe.execute()
         except RedisError as error:
             raise _translate(key, error) from error
+
+    async def zadd_many(self, keys: Sequence[str], members: dict[str, float], *,
+                        keep_top: int | None = None) -> None:
+        """One pipeline (not a transaction: each key's add-and-trim stands alone) per ZADD_MANY_CHUNK keys."""
+        assert keep_top is None or keep_top >= 0
+        mapping = {member: _check_score(score) for member, score in members.items()}
+        if not mapping:
+            return
+        for start in range(0, len(keys), ZADD_MANY_CHUNK):
+            chunk = keys[start:start + ZADD_MANY_CHUNK]
+            try:
+                async with self._client.pipeline(transaction=False) as pipe:
+                    for key in chunk:
+                        pipe.zadd(key, mapping)
+                        if keep_top is not None:
+                            pipe.zremrangebyrank(key, 0, -(keep_top + 1))
+                    await pipe.execute()
+            except RedisError as error:
+                raise _translate(chunk[0], error) from error
 
     async def zrem(self, key: str, *members: str) -> int:
         if not members:
