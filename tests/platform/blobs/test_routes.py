@@ -49,7 +49,7 @@ async def test_signed_url_serves_the_whole_object(blobs: Blobs, download_client:
     assert response.headers["accept-ranges"] == "bytes"
     assert response.headers["etag"] == f'"{(await blobs.head(stored)).etag}"'
     cache_control = response.headers["cache-control"]
-    assert cache_control.startswith("private, max-age=")
+    assert cache_control.startswith("public, max-age=")
     assert 590 <= int(cache_control.rsplit("=", 1)[1]) <= 600
     assert "sandbox" in response.headers["content-security-policy"]
 

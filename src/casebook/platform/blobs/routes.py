@@ -41,7 +41,8 @@ class _Download:
     async def plan(self) -> tuple[BlobInfo, int, dict[str, str], tuple[int, int] | None]:
         info = await self.blobs.head(self.key)
         max_age_s = max(int(self.expires_at_s - time.time()), 0)
-        headers = {"ETag": quoted(info.etag), "Cache-Control": f"private, max-age={max_age_s}",
+        # public: the signed URL is itself the capability, so a CDN may keep it as long as the URL lives.
+        headers = {"ETag": quoted(info.etag), "Cache-Control": f"public, max-age={max_age_s}",
                    "Accept-Ranges": "bytes", **BLOB_SECURITY_HEADERS}
         if self.filename:
             headers["Content-Disposition"] = content_disposition(self.filename)
