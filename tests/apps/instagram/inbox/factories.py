@@ -6,10 +6,12 @@ from typing import Any
 
 from tests.apps.instagram.factories import API
 
+SETTLE_TIMEOUT_S = 60.0  # a bound on a hung test on a machine shared with other test runs, not an expectation
+
 
 async def settle(platform: Any) -> None:
     """Let every committed event reach its consumers (the notify consumer writes notifications)."""
-    await platform.bus.drain()
+    await platform.bus.drain(timeout_s=SETTLE_TIMEOUT_S)
 
 
 async def activity(client: Any, platform: Any, headers: dict[str, str], **params: Any) -> dict:
