@@ -67,6 +67,7 @@ async def test_never_shows_private_followers_only_blocked_or_deleted_posts(clien
     for headers, post in ((ada, shown), (ada, deleted), (ada, followers), (hidden, private), (grace, blocking)):
         await like(client, headers, post)  # one like each, by its author
     assert (await client.post(f"{API}/users/viewer/block", headers=grace)).status_code == 200
+    await settled(platform)
     assert captions(await explore(client, viewer)) == ["deleted #ok", "shown #ok"]  # equal scores: newest first
     assert (await client.delete(f"{API}/posts/{deleted['id']}", headers=ada)).status_code in (200, 204)
     await settled(platform)
@@ -74,6 +75,10 @@ async def test_never_shows_private_followers_only_blocked_or_deleted_posts(clien
     assert captions(answer) == ["shown #ok"]
     assert [tag["name"] for tag in answer["hashtags"]] == ["ok"]  # never the private account's #secret
     assert captions(await explore(client, ada)) == ["grace blocks the viewer #ok"]
+    assert await follow(client, viewer, "ada") == "following"  # so the viewer may see ada's followers-only posts
+    narrowed = await client.patch(f"{API}/posts/{shown['id']}", headers=ada, json={"visibility": "followers"})
+    assert narrowed.status_code == 200, narrowed.text
+    assert captions(await explore(client, viewer)) == []  # counted while public, no candidate any more
 
 
 async def test_ranks_from_the_database_when_the_cache_has_no_counters(client, platform, clock) -> None:

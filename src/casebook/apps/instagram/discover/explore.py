@@ -41,16 +41,21 @@ class Explore:
 
 
 async def explore(uow: UnitOfWork, *, viewer: audience.Viewer) -> Explore:
-    post_scores, tag_scores = await trending.trending(uow)
-    return Explore(posts=await popular_posts(uow, viewer=viewer, post_ids=[post_id for post_id, _ in post_scores]),
-                   hashtags=await trending_hashtags(uow, tag_scores=tag_scores),
+    found = await trending.trending(uow)
+    return Explore(posts=await popular_posts(uow, viewer=viewer, post_ids=[post_id for post_id, _ in found.posts]),
+                   hashtags=await trending_hashtags(uow, tag_scores=found.hashtags),
                    suggestions=await suggested_accounts(uow, viewer=viewer))
 
 
 async def popular_posts(uow: UnitOfWork, *, viewer: audience.Viewer, post_ids: list[int]) -> list[views.PostRead]:
-    posts = [post for post in await views.load_posts(uow, post_ids) if post.author_id != viewer.account_id]
-    visible = await audience.visible_posts(uow, viewer, posts)
-    return await views.hydrate_posts(uow, viewer, visible[:limits.EXPLORE_POSTS_MAX])
+    """The candidates still public on public accounts (a post narrowed or an account turned private since it
+    was counted drops out, even for followers), that the viewer may see, not the viewer's own."""
+    posts = [post for post in await views.load_posts(uow, post_ids)
+             if post.author_id != viewer.account_id and post.visibility == "public"]
+    private = await audience.private_account_ids(uow, {post.author_id for post in posts})
+    shown = [post for post in posts
+             if post.author_id not in private and viewer.can_see_post(post, author_is_private=False)]
+    return await views.hydrate_posts(uow, viewer, shown[:limits.EXPLORE_POSTS_MAX])
 
 
 async def trending_hashtags(uow: UnitOfWork, *, tag_scores: list[tuple[str, float]]) -> list[TrendingHashtag]:

@@ -24,3 +24,5 @@ EXPLORE_SUGGESTIONS_MAX = 10
 # Without counters in the cache (a fresh cache), explore ranks the newest posts of the window from the
 # database instead: at most this many, newest first.
 TREND_FALLBACK_POSTS_MAX = 1_000
+TREND_ID_CLOCK_SLACK_HOURS = 24
+TREND_SUMMARY_TTL_S = 60  # explore's summed window is reused this long (the buckets move by the hour)

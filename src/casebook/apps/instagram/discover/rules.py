@@ -23,6 +23,7 @@ NEW_POST_WEIGHT = 1.0  # a hashtag trends with its new posts as well as with the
 
 _POSTS_BUCKET = "ig:trend:posts:"
 _TAGS_BUCKET = "ig:trend:tags:"
+_SUMMARY = "ig:trend:summary:"
 
 
 def engagement_score(*, like_count: int, comment_count: int, save_count: int) -> float:
@@ -39,6 +40,11 @@ def posts_bucket_key(moment: datetime) -> str:
 
 def tags_bucket_key(moment: datetime) -> str:
     return _TAGS_BUCKET + hour_of(moment)
+
+
+def trend_summary_key(moment: datetime) -> str:
+    """The summed window of one minute: a new minute sums again."""
+    return _SUMMARY + moment.strftime("%Y%m%d%H%M")
 
 
 def window_hours(now: datetime) -> list[datetime]:

@@ -13,11 +13,13 @@ import collections
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import msgspec
 from sqlalchemy import select
 
 from casebook.apps.instagram import events
 from casebook.apps.instagram.discover import limits, rules
 from casebook.apps.instagram.models import PostHashtagRow, PostRow, ProfileRow
+from casebook.platform import ids
 from casebook.platform.bus import Consumer, Event
 from casebook.platform.cache import Cache
 from casebook.platform.uow import UnitOfWork
@@ -95,28 +97,43 @@ def _ranked(totals: dict[str, float], count: int) -> list[tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:count]
 
 
-async def trending(uow: UnitOfWork) -> tuple[list[tuple[int, float]], list[tuple[str, float]]]:
-    """(post id, score) and (hashtag, score) of the last 24 hours, highest first, bounded; from the cache,
-    or from the database when the cache has no post counters."""
+class Trending(msgspec.Struct, frozen=True, array_like=True):
+    posts: list[tuple[int, float]]  # (post id, score), highest first
+    hashtags: list[tuple[str, float]]  # (tag, score), highest first
+
+
+async def trending(uow: UnitOfWork) -> Trending:
+    """Posts and hashtags of the last 24 hours by velocity, bounded; summed from the cache's buckets (or
+    ranked from the database when the cache has no post counters), and that sum kept for a minute, since
+    every explore read would otherwise cost 48 cache reads."""
     now = uow.now()
+    summary_key = rules.trend_summary_key(now)
+    kept = await uow.cache.get(summary_key)
+    if kept is not None:
+        return msgspec.msgpack.decode(kept, type=Trending)
     posts = await _sum_window(uow.cache, rules.posts_bucket_key, now=now)
-    if not posts:
-        return await _trending_from_database(uow, now=now)
-    tags = await _sum_window(uow.cache, rules.tags_bucket_key, now=now)
-    ranked_posts = sorted(((int(member), score) for member, score in posts.items()),
-                          key=lambda item: (-item[1], -item[0]))[:limits.EXPLORE_POST_CANDIDATES_MAX]
-    return ranked_posts, _ranked(tags, limits.EXPLORE_HASHTAGS_MAX)
+    if posts:
+        tags = await _sum_window(uow.cache, rules.tags_bucket_key, now=now)
+        found = Trending(posts=sorted(((int(member), score) for member, score in posts.items()),
+                                      key=lambda item: (-item[1], -item[0]))[:limits.EXPLORE_POST_CANDIDATES_MAX],
+                         hashtags=_ranked(tags, limits.EXPLORE_HASHTAGS_MAX))
+    else:
+        found = await _trending_from_database(uow, now=now)
+    await uow.cache.set(summary_key, msgspec.msgpack.encode(found), ttl_s=limits.TREND_SUMMARY_TTL_S)
+    return found
 
 
-async def _trending_from_database(uow: UnitOfWork, *, now: datetime
-                                  ) -> tuple[list[tuple[int, float]], list[tuple[str, float]]]:
+async def _trending_from_database(uow: UnitOfWork, *, now: datetime) -> Trending:
     """The newest public posts of public accounts in the window (bounded), ranked by their engagement."""
     since = now - timedelta(hours=limits.TREND_WINDOW_HOURS)
+    # The id bound keeps the scan on the primary key's range (ids are time-sortable); the slack allows for
+    # ids made by another clock than `created_at` (a skewed node, a test's frozen clock).
+    lowest_id = ids.lowest_id_at(since - timedelta(hours=limits.TREND_ID_CLOCK_SLACK_HOURS))
     rows: Sequence = (await uow.session.execute(
         select(PostRow.id, PostRow.like_count, PostRow.comment_count, PostRow.save_count)
         .join(ProfileRow, ProfileRow.account_id == PostRow.author_id)
-        .where(PostRow.created_at >= since, PostRow.deleted_at.is_(None), PostRow.visibility == "public",
-               ProfileRow.is_private.is_(False))
+        .where(PostRow.id >= lowest_id, PostRow.created_at >= since, PostRow.deleted_at.is_(None),
+               PostRow.visibility == "public", ProfileRow.is_private.is_(False))
         .order_by(PostRow.id.desc()).limit(limits.TREND_FALLBACK_POSTS_MAX))).all()
     scores = {row.id: rules.engagement_score(like_count=row.like_count, comment_count=row.comment_count,
                                              save_count=row.save_count) for row in rows}
@@ -127,4 +144,4 @@ async def _trending_from_database(uow: UnitOfWork, *, now: datetime
             tags[tag] += scores[post_id] + rules.NEW_POST_WEIGHT
     posts = sorted(((post_id, score) for post_id, score in scores.items() if score > 0),
                    key=lambda item: (-item[1], -item[0]))[:limits.EXPLORE_POST_CANDIDATES_MAX]
-    return posts, _ranked(dict(tags), limits.EXPLORE_HASHTAGS_MAX)
+    return Trending(posts=posts, hashtags=_ranked(dict(tags), limits.EXPLORE_HASHTAGS_MAX))
