@@ -6,8 +6,9 @@ from casebook.apps.instagram.posts.routes import (
     MediaController,
     PostController,
 )
+from casebook.apps.instagram.posts.ui import PostPages
 
 api_routes: list = [MediaController, PostController, EngagementController, CommentController]
-ui_routes: list = []
+ui_routes: list = [PostPages]
 consumers: list = []
 jobs: list = []
