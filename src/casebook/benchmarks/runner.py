@@ -1,4 +1,15 @@
-"""`casebook bench <target>`: a fresh server on throwaway backends, wrk load per scenario, a table and JSON."""
+"""`casebook bench <target>`: a fresh server on throwaway backends, wrk load per scenario, a table and JSON.
+
+An app's workload (its AppModule.bench) may carry optional attributes the runner honours:
+- `needs_demo = True`: `casebook demo --apps <slug>` loads the app's demo data into the run's backends before
+  the server starts (CASEBOOK_DEMO_* variables of this environment are passed on, to scale it);
+- `extra_loads = (("feed", 8), ...)`: the named scenario runs again at that many connections ("feed@c8");
+- `ratio_aims = {"feed_over_bare": 0.33}`: with a scenario named "bare", every other scenario's throughput is
+  reported over it ("<name>_over_bare"), next to these aims;
+- `measure(env) -> list[dict]`: awaited in this process once the server has stopped, against the same
+  backends (`env` is the server's environment); rows of {name, value, unit, aim, meets, detail} shown in a
+  second table and stored under "measurements".
+"""
 
 from __future__ import annotations
 
@@ -35,6 +46,8 @@ ME_OVER_BARE_AIM = 0.5  # an authenticated read should run at least at half the 
 BENCH_REDIS_DB = 13  # tests use 1.. (per xdist worker), 14 and 15 (e2e); the benchmark keeps to its own
 BENCH_PASSWORD = "bench-password-0123"
 HTTP_TIMEOUT_S = 30.0
+DEMO_TIMEOUT_S = 1_800.0  # thousands of accounts and a few hundred photos on a busy 2-core machine
+DEMO_ENV_PREFIX = "CASEBOOK_DEMO_"  # scale knobs of the demo loaders, passed on to `casebook demo`
 
 
 class BenchError(RuntimeError):
@@ -45,11 +58,13 @@ class BenchError(RuntimeError):
 class ScenarioResult:
     scenario: BenchScenario
     result: wrk.WrkResult
+    connections: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         r = self.result
         return {
             "name": self.scenario.name, "method": self.scenario.method.upper(), "path": self.scenario.path,
+            "connections": self.connections,
             "requests": r.requests, "duration_s": r.duration_s, "requests_per_s": r.requests_per_s,
             "latency_ms": {f"p{percent}": value for percent, value in sorted(r.latency_ms.items())},
             "errors": r.errors, "socket_errors": r.socket_errors, "status_errors": r.status_errors,
@@ -137,10 +152,18 @@ def _run(target: str, app: AppModule | None, *, kind: str, duration_s: int, conn
             backends = run_backends.embedded(tmp_path / "var")
         env = backends.env()
         processes: list[CasebookProcess] = []
+        workload = app.bench if app is not None else None
+        measurements: list[dict[str, Any]] = []
         try:
             if backends.is_distributed:
                 console.print("migrating a fresh PostgreSQL database …")
                 run_casebook(["migrate"], env=env, cwd=tmp_path)
+            if app is not None and getattr(workload, "needs_demo", False):
+                console.print(f"loading the {app.slug} demo data (`casebook demo --apps {app.slug}`) …")
+                demo_env = {**env, **{name: value for name, value in os.environ.items()
+                                      if name.startswith(DEMO_ENV_PREFIX)}}
+                run_casebook(["demo", "--apps", app.slug], env=demo_env, cwd=tmp_path, timeout_s=DEMO_TIMEOUT_S)
+            if backends.is_distributed:
                 processes.append(CasebookProcess.worker(env=env, log_path=tmp_path / "worker.log").start())
             server = CasebookProcess.serve(env=env, log_path=tmp_path / "serve.log", workers=workers,
                                            apps=(app.slug,) if app else ())
@@ -153,16 +176,36 @@ def _run(target: str, app: AppModule | None, *, kind: str, duration_s: int, conn
                 raise BenchError(f"{target}: the workload returned no scenarios")
             check_scenarios(server.base_url, scenarios)
             rss_before_bytes = server.rss_bytes()
+            loads = [(scenario, connections) for scenario in scenarios]
+            by_name = {scenario.name: scenario for scenario in scenarios}
+            for name, extra_connections in getattr(workload, "extra_loads", ()):
+                if name not in by_name:
+                    raise BenchError(f"{target}: extra load names no scenario {name!r}")
+                loads.append((dataclasses.replace(by_name[name], name=f"{name}@c{extra_connections}"),
+                              extra_connections))
             results = []
-            for scenario in scenarios:
-                console.print(f"  {scenario.name}: {scenario.method.upper()} {scenario.path} for {duration_s} s …")
-                load = {"threads": threads, "connections": connections, "script_dir": tmp_path}
+            for scenario, scenario_connections in loads:
+                console.print(f"  {scenario.name}: {scenario.method.upper()} {scenario.path} for {duration_s} s "
+                              f"(-c{scenario_connections}) …")
+                load = {"threads": min(WRK_THREADS, scenario_connections), "connections": scenario_connections,
+                        "script_dir": tmp_path}
                 wrk.run(server.base_url, scenario, duration_s=WARMUP_S, **load)  # type: ignore[arg-type]
                 result = wrk.run(server.base_url, scenario, duration_s=duration_s, **load)  # type: ignore[arg-type]
-                results.append(ScenarioResult(scenario=scenario, result=result))
+                results.append(ScenarioResult(scenario=scenario, result=result, connections=scenario_connections))
                 if not server.is_running:
                     raise ProcessFailed(f"the server died under load:\n{server.log_tail()}")
             rss_after_bytes = server.rss_bytes()
+            measure = getattr(workload, "measure", None)
+            if measure is not None:
+                for process in reversed(processes):  # measured alone: nothing else consumes the run's events
+                    process.stop()
+                console.print("measuring in-process (server stopped) …")
+                try:
+                    measurements = list(asyncio.run(measure(env)))
+                except Exception as error:  # noqa: BLE001 -- the wrk results stand; the failure is reported beside them
+                    console.print(f"[red]in-process measurements failed:[/] {error!r}")
+                    measurements = [{"name": "error", "value": 0.0, "unit": "", "aim": "", "meets": False,
+                                     "detail": {"error": repr(error)[:500]}}]
         finally:
             for process in reversed(processes):
                 process.stop()
@@ -181,7 +224,8 @@ def _run(target: str, app: AppModule | None, *, kind: str, duration_s: int, conn
         "load": {"tool": "wrk", "threads": threads, "connections": connections, "duration_s": duration_s,
                  "warmup_s": WARMUP_S},
         "scenarios": [result.as_json() for result in results],
-        "ratios": _ratios(results) if app is None else {},
+        "ratios": _ratios(results) if app is None else _app_ratios(results, getattr(workload, "ratio_aims", {})),
+        "measurements": measurements,
     }
 
 
@@ -190,6 +234,20 @@ def _ratios(results: Sequence[ScenarioResult]) -> dict[str, float]:
     if not rates.get("bare"):
         return {}
     return {"me_over_bare": round(rates["me"] / rates["bare"], 3), "me_over_bare_aim": ME_OVER_BARE_AIM}
+
+
+def _app_ratios(results: Sequence[ScenarioResult], aims: dict[str, float]) -> dict[str, float]:
+    """Each scenario's throughput over the "bare" scenario's, when the workload has one; aims beside them."""
+    rates = {r.scenario.name: r.result.requests_per_s for r in results}
+    if not rates.get("bare"):
+        return {}
+    ratios: dict[str, float] = {}
+    for name, rate in rates.items():
+        if name != "bare":
+            ratios[f"{name}_over_bare"] = round(rate / rates["bare"], 3)
+            if f"{name}_over_bare" in aims:
+                ratios[f"{name}_over_bare_aim"] = round(aims[f"{name}_over_bare"], 3)
+    return ratios
 
 
 def print_report(report: dict[str, Any], console: Console) -> None:
@@ -208,10 +266,32 @@ def print_report(report: dict[str, Any], console: Console) -> None:
     console.print(f"server RSS: {server['rss_bytes_before'] / mib:.1f} MiB before load, "
                   f"{server['rss_bytes_after'] / mib:.1f} MiB after")
     ratios = report.get("ratios") or {}
-    if "me_over_bare" in ratios:
-        ratio, aim = ratios["me_over_bare"], ratios["me_over_bare_aim"]
-        verdict = "[green]meets[/]" if ratio >= aim else "[red]below[/]"
-        console.print(f"me/bare: {ratio:.3f} ({verdict} the aim of ≥ {aim})")
+    for key, ratio in ratios.items():
+        if not key.endswith("_over_bare"):
+            continue
+        aim = ratios.get(f"{key}_aim")
+        label = key.removesuffix("_over_bare") + "/bare"
+        if aim is None:
+            console.print(f"{label}: {ratio:.3f}")
+        else:
+            verdict = "[green]meets[/]" if ratio >= aim else "[red]below[/]"
+            console.print(f"{label}: {ratio:.3f} ({verdict} the aim of ≥ {aim})")
+    if report.get("measurements"):
+        print_measurements(report["measurements"], console)
+
+
+def print_measurements(rows: Sequence[dict[str, Any]], console: Console) -> None:
+    table = Table(title="in-process measurements")
+    for column in ("measurement", "value", "unit", "aim", "detail"):
+        table.add_column(column, justify="right" if column == "value" else "left")
+    for row in rows:
+        aim = row.get("aim") or ""
+        if aim and row.get("meets") is not None:
+            aim = f"{aim} [green]meets[/]" if row["meets"] else f"{aim} [red]below[/]"
+        detail = ", ".join(f"{key}={value}" for key, value in (row.get("detail") or {}).items()
+                           if key != "renditions")
+        table.add_row(row["name"], f"{row['value']:,.3f}", row["unit"], aim, detail)
+    console.print(table)
 
 
 def results_dir() -> Path:

@@ -122,8 +122,8 @@ async def _place_ids(uow: UnitOfWork, used: set[int]) -> dict[int, int]:
     keys = {index: post_rules.place_key(post_rules.check_place(name, latitude, longitude), latitude, longitude)
             for index, (name, latitude, longitude) in enumerate(PLACES) if index in used}
     await insert_rows(uow, PlaceRow, [
-        {"id": uow.new_id(), "name": post_rules.check_place(*PLACES[index]), "place_key": key, "latitude": PLACES[index][1],
-         "longitude": PLACES[index][2], "post_count": 0, "created_at": uow.now()} for index, key in keys.items()],
+        {"id": uow.new_id(), "name": post_rules.check_place(*PLACES[index]), "place_key": key,
+         "latitude": PLACES[index][1], "longitude": PLACES[index][2], "post_count": 0, "created_at": uow.now()} for index, key in keys.items()],
         skip_existing=True)
     found = dict((await uow.session.execute(select(PlaceRow.place_key, PlaceRow.id).where(
         PlaceRow.place_key.in_(list(keys.values()))))).all())
