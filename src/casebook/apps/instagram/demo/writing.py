@@ -123,8 +123,8 @@ async def _place_ids(uow: UnitOfWork, used: set[int]) -> dict[int, int]:
             for index, (name, latitude, longitude) in enumerate(PLACES) if index in used}
     await insert_rows(uow, PlaceRow, [
         {"id": uow.new_id(), "name": post_rules.check_place(*PLACES[index]), "place_key": key,
-         "latitude": PLACES[index][1], "longitude": PLACES[index][2], "post_count": 0, "created_at": uow.now()} for index, key in keys.items()],
-        skip_existing=True)
+         "latitude": PLACES[index][1], "longitude": PLACES[index][2], "post_count": 0, "created_at": uow.now()}
+        for index, key in keys.items()], skip_existing=True)
     found = dict((await uow.session.execute(select(PlaceRow.place_key, PlaceRow.id).where(
         PlaceRow.place_key.in_(list(keys.values()))))).all())
     return {index: found[key] for index, key in keys.items()}
