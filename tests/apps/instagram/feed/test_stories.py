@@ -71,7 +71,7 @@ async def test_publishes_a_story_that_followers_see_with_its_media(frozen) -> No
 
 
 async def test_the_tray_puts_unseen_first_then_the_most_recent(frozen) -> None:
-    platform, client, clock = frozen
+    _platform, client, clock = frozen
     bob = await instagram_user(client, "bob")
     authors = {name: await instagram_user(client, name) for name in ("ada", "cid", "dan")}
     for name in authors:
@@ -163,7 +163,7 @@ async def test_a_view_counts_once_and_never_the_authors_own(frozen) -> None:
 
 
 async def test_only_the_author_sees_the_viewers_list(frozen) -> None:
-    platform, client, clock = frozen
+    _platform, client, _clock = frozen
     ada = await instagram_user(client, "ada")
     bob = await instagram_user(client, "bob")
     story_id = await _story(client, ada)
@@ -176,7 +176,7 @@ async def test_only_the_author_sees_the_viewers_list(frozen) -> None:
 
 
 async def test_a_private_accounts_stories_reach_followers_only(frozen) -> None:
-    platform, client, clock = frozen
+    platform, client, _clock = frozen
     ada = await instagram_user(client, "ada", is_private=True)
     bob = await instagram_user(client, "bob")
     eve = await instagram_user(client, "eve")
@@ -196,7 +196,7 @@ async def test_a_private_accounts_stories_reach_followers_only(frozen) -> None:
 
 
 async def test_close_friends_stories_reach_the_list_only(frozen) -> None:
-    platform, client, clock = frozen
+    _platform, client, _clock = frozen
     ada = await instagram_user(client, "ada")
     bob = await instagram_user(client, "bob")
     cid = await instagram_user(client, "cid")
@@ -213,7 +213,7 @@ async def test_close_friends_stories_reach_the_list_only(frozen) -> None:
 
 
 async def test_a_block_hides_stories_both_ways(frozen) -> None:
-    platform, client, clock = frozen
+    _platform, client, _clock = frozen
     ada = await instagram_user(client, "ada")
     bob = await instagram_user(client, "bob")
     await follow(client, bob, "ada")
@@ -231,7 +231,7 @@ async def test_a_block_hides_stories_both_ways(frozen) -> None:
 
 
 async def test_refuses_bad_stories_and_writes_nothing(frozen) -> None:
-    platform, client, clock = frozen
+    platform, client, _clock = frozen
     ada = await instagram_user(client, "ada")
     bob = await instagram_user(client, "bob")
     bobs_media = await upload_photo(client, bob)

@@ -7,8 +7,7 @@ from litestar import Controller, get, post
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from casebook.apps.instagram import audience
-from casebook.apps.instagram.feed import ranked, stories, timeline
-from casebook.apps.instagram.feed import rules as feed_rules
+from casebook.apps.instagram.feed import service, stories
 from casebook.apps.instagram.feed.schemas import (
     AccountStoriesRead,
     FeedPage,
@@ -20,38 +19,12 @@ from casebook.apps.instagram.feed.schemas import (
     TrayItemRead,
     TrayRead,
 )
-from casebook.apps.instagram.posts import insights
 from casebook.apps.instagram.profiles import service as profiles
 from casebook.apps.instagram.schemas import parse_id
-from casebook.platform.bootstrap import Platform
-from casebook.platform.errors import Invalid
 from casebook.platform.http.dependencies import PlatformDependency
 from casebook.platform.http.pagination import clamp_limit
 from casebook.platform.http.params import SnowflakeId
 from casebook.platform.identity.principal import AuthenticatedAccount
-
-FEED_MODES = ("chronological", "ranked")
-
-
-def feed_limit(limit: int | None) -> int:
-    if limit is None:
-        return feed_rules.FEED_PAGE_SIZE_DEFAULT
-    if not 1 <= limit <= feed_rules.FEED_PAGE_SIZE_MAX:
-        raise Invalid(f"limit is between 1 and {feed_rules.FEED_PAGE_SIZE_MAX}.", field="limit", code="limit_invalid")
-    return limit
-
-
-async def read_feed(platform: Platform, *, account_id: int, mode: str, cursor: str | None,
-                    limit: int) -> timeline.FeedResult:
-    """A page of the viewer's home feed in either mode; impressions of the shown posts are recorded."""
-    if mode not in FEED_MODES:
-        raise Invalid("mode is chronological or ranked.", field="mode", code="mode_invalid")
-    async with platform.reader() as uow:
-        viewer = await audience.load_viewer(uow, account_id)
-        read = ranked.read_ranked if mode == "ranked" else timeline.read_chronological
-        result = await read(uow, viewer=viewer, cursor=cursor, limit=limit)
-    await insights.record_views(platform, account_id, [int(post.id) for post in result.posts])
-    return result
 
 
 class FeedController(Controller):
@@ -61,7 +34,8 @@ class FeedController(Controller):
     async def read_feed(self, platform: PlatformDependency, account: AuthenticatedAccount,
                         mode: str = "chronological", cursor: str | None = None,
                         limit: int | None = None) -> FeedPage:
-        result = await read_feed(platform, account_id=account.id, mode=mode, cursor=cursor, limit=feed_limit(limit))
+        result = await service.read_feed(platform, account_id=account.id, mode=mode, cursor=cursor,
+                                         limit=service.check_limit(limit))
         return FeedPage(mode=mode, items=result.posts, next_cursor=result.next_cursor)
 
 

@@ -12,7 +12,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
 from casebook.apps.instagram import audience
-from casebook.apps.instagram.feed import routes, stories
+from casebook.apps.instagram.feed import service, stories
 from casebook.apps.instagram.feed.schemas import AccountStoriesRead, TrayItemRead
 from casebook.apps.instagram.posts import rules as post_rules
 from casebook.apps.instagram.posts import uploads
@@ -35,11 +35,12 @@ class FeedPages(Controller):
         if maybe_account is None:
             return Template("instagram/feed/home.html", context={"account": None, "ig_current": "home"})
         own = await profiles.ensure_profile(platform, maybe_account)
-        mode = mode if mode in routes.FEED_MODES else "chronological"
+        mode = mode if mode in service.FEED_MODES else "chronological"
         async with platform.reader() as uow:
             viewer = await audience.load_viewer(uow, maybe_account.id)
             tray = await stories.read_tray(uow, viewer=viewer)
-        page = await routes.read_feed(platform, account_id=maybe_account.id, mode=mode, cursor=None, limit=PAGE_SIZE)
+        page = await service.read_feed(platform, account_id=maybe_account.id, mode=mode, cursor=None,
+                                       limit=PAGE_SIZE)
         return Template("instagram/feed/home.html", context={
             "account": maybe_account, "ig_current": "home", "ig_username": own.username, "mode": mode,
             "tray": [TrayItemRead.from_entry(entry, viewer_id=maybe_account.id) for entry in tray],
@@ -50,7 +51,7 @@ class FeedPages(Controller):
                         mode: str = "chronological", cursor: str | None = None) -> Template:
         """The next page of the feed as a fragment: its posts and, when there are more, the next trigger."""
         try:
-            page = await routes.read_feed(platform, account_id=account.id, mode=mode, cursor=cursor,
+            page = await service.read_feed(platform, account_id=account.id, mode=mode, cursor=cursor,
                                           limit=PAGE_SIZE)
         except CasebookError as refusal:  # an expired ranked snapshot: offer to start again
             return Template("instagram/feed/_page.html", context={
