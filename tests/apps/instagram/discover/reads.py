@@ -9,7 +9,7 @@ from tests.apps.instagram.factories import API
 
 async def settled(platform: Any) -> None:
     """Every committed event handled (search index and trend counters are consumers)."""
-    await platform.bus.drain()
+    await platform.bus.drain(timeout_s=30.0)  # generous: a loaded shared machine, a fresh JetStream
 
 
 async def search(client: Any, headers: dict[str, str], q: str, type: str, **params: Any) -> dict:
