@@ -31,7 +31,7 @@ ADA_FOLLOWEES = 400  # the benchmark reads the feed of an account following seve
 PRIVATE_SHARE = 0.06
 REQUEST_SHARE = 0.15  # of the would-be followers of a private account, this share is still pending
 POST_WINDOW = timedelta(days=28)  # inside the feed's 30-day rebuild window
-LIKE_RATE_MEDIAN = 0.08  # likes per follower of the author
+LIKE_RATE_MEDIAN = 0.06  # likes per follower of the author
 COMMENTS_PER_LIKE = 0.08
 SAVES_PER_LIKE = 0.04
 REPLY_SHARE = 0.25
@@ -218,7 +218,7 @@ def _images_and_posts(chance: random.Random, world: World, followers: list[list[
         for _ in range(4 if is_big else chance.randint(1, 2)):
             world.people[person].images.append(len(world.images))
             world.images.append((person, chance.randrange(1 << 30), chance.choice(HASHTAGS)))
-        posts = chance.randint(25, 40) if is_big else chance.randint(2, 14)
+        posts = chance.randint(40, 60) if is_big else chance.randint(3, 20)  # up to ~2 a day
         for _ in range(posts):
             world.posts.append(_post(chance, world, person, followers, has_list=person in has_list))
 
