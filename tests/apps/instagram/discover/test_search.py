@@ -163,3 +163,19 @@ async def test_refuses_an_unknown_type_and_a_limit_out_of_range(client, platform
     assert too_many.status_code == 422
     signed_out = await client.get(f"{API}/search", params={"q": "x"})
     assert signed_out.status_code == 401
+
+
+async def test_an_account_turning_public_opens_its_hashtags_and_places_to_search(client, platform) -> None:
+    ada = await instagram_user(client, "ada")
+    hidden = await instagram_user(client, "hidden", is_private=True)
+    await publish_post(client, hidden, caption="#lakeside morning", location={"name": "Lake Louise"})
+    await publish_post(client, hidden, caption="#draftonly", visibility="followers")
+    await settled(platform)
+    assert (await search(client, ada, "lake", "hashtags"))["hashtags"] == []
+    opened = await client.patch(f"{API}/profile", headers=hidden, json={"is_private": False})
+    assert opened.status_code == 200, opened.text
+    await settled(platform)
+    assert (await search(client, ada, "lake", "hashtags"))["hashtags"] == [{"name": "lakeside", "post_count": 1}]
+    assert [place["name"] for place in (await search(client, ada, "lake", "places"))["places"]] == ["Lake Louise"]
+    assert (await search(client, ada, "draft", "hashtags"))["hashtags"] == []
+    assert await found_captions(client, ada, "morning") == ["#lakeside morning"]

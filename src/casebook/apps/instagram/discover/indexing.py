@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from casebook.apps.instagram import events
-from casebook.apps.instagram.discover import rules
+from casebook.apps.instagram.discover import limits, rules
 from casebook.apps.instagram.models import PlaceRow, PostHashtagRow, PostRow, ProfileRow
 from casebook.platform.bus import Consumer, Event
 from casebook.platform.uow import UnitOfWork
@@ -56,7 +56,30 @@ async def index_post(uow: UnitOfWork, post_id: int) -> None:
 
 
 async def on_profile_changed(uow: UnitOfWork, event: Event) -> None:
-    await index_account(uow, int(event.payload["account_id"]))
+    account_id = int(event.payload["account_id"])
+    await index_account(uow, account_id)
+    if event.payload.get("was_private") and not event.payload.get("is_private"):
+        await index_opened_posts(uow, account_id)
+
+
+async def index_opened_posts(uow: UnitOfWork, account_id: int) -> None:
+    """An account turned public: the hashtags and places of its newest public posts become searchable
+    (bounded; older ones come back as they are used again)."""
+    profile = await uow.session.get(ProfileRow, account_id)
+    if profile is None or profile.is_private:  # turned private again since the event
+        return
+    post_ids = (await uow.session.scalars(select(PostRow.id).where(
+        PostRow.author_id == account_id, PostRow.deleted_at.is_(None), PostRow.visibility == "public")
+        .order_by(PostRow.id.desc()).limit(limits.REINDEX_OPENED_POSTS_MAX))).all()
+    if not post_ids:
+        return
+    search = uow.platform.search
+    for tag in sorted(set((await uow.session.scalars(select(PostHashtagRow.tag).where(
+            PostHashtagRow.post_id.in_(post_ids)))).all())):
+        await search.index(uow.session, kind=rules.HASHTAG_KIND, doc_id=tag, title=tag)
+    for place in (await uow.session.scalars(select(PlaceRow).where(PlaceRow.id.in_(
+            select(PostRow.place_id).where(PostRow.id.in_(post_ids), PostRow.place_id.is_not(None)))))).all():
+        await search.index(uow.session, kind=rules.PLACE_KIND, doc_id=str(place.id), title=place.name)
 
 
 async def on_post_changed(uow: UnitOfWork, event: Event) -> None:

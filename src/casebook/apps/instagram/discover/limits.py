@@ -26,3 +26,4 @@ EXPLORE_SUGGESTIONS_MAX = 10
 TREND_FALLBACK_POSTS_MAX = 1_000
 TREND_ID_CLOCK_SLACK_HOURS = 24
 TREND_SUMMARY_TTL_S = 60  # explore's summed window is reused this long (the buckets move by the hour)
+REINDEX_OPENED_POSTS_MAX = 200  # posts whose hashtags and places are indexed when an account turns public
