@@ -16,6 +16,9 @@ async def test_pages_show_only_what_the_signed_in_viewer_may_see(client, platfor
     secret = await publish_post(client, hidden, caption="secret lights #night")
     assert (await client.post(f"{API}/posts/{shown['id']}/like", headers=ada)).status_code == 200
     await settled(platform)
+    for path in ("/instagram/explore", "/instagram/search?q=lights", "/instagram/tags/night"):
+        signed_out = await client.get(path)
+        assert signed_out.status_code == 200 and "Sign in" in signed_out.text and shown["id"] not in signed_out.text
     await sign_in_with_form(client, "viewer")
 
     explore = await client.get("/instagram/explore")
