@@ -12,14 +12,13 @@ server and calls `workload.measure(env)` in its own process against the same dat
   real service; the time from the commit until the last follower's timeline holds it (the fan-out consumer runs
   in this process, on the run's bus: in-process events embedded, NATS distributed);
 - `render_image`: photos per second through every rendition size (`media.render_image`) of a 12 MP JPEG, one
-  at a time and in one process per core.
+  at a time and in one thread per core.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import multiprocessing
 import os
 import statistics
 import time
@@ -230,8 +229,9 @@ async def _author_with_followers(platform: Platform, followers: int) -> tuple[in
 
 
 def measure_rendering(size_px: tuple[int, int], renders: int) -> list[dict]:
-    """Photos per second through all rendition sizes: one at a time, then one process per core (as that many
-    `casebook worker` processes would render)."""
+    """Photos per second through all rendition sizes: one at a time, then one thread per core. The engine's
+    consumer renders in a worker thread too, and Pillow releases the GIL while it decodes, resizes and
+    encodes, so threads scale across cores (no processes: `python -m casebook` must not be re-imported)."""
     width, height = size_px
     photo = images.photo_jpeg(11, label="#12mp", width=width, height=height)
     sizes = [f"{item.name} {item.width}x{item.height}" for item in media.render_image(photo)]  # warm, and names
@@ -240,17 +240,14 @@ def measure_rendering(size_px: tuple[int, int], renders: int) -> list[dict]:
         media.render_image(photo)
     single = renders / (time.perf_counter() - started)
     workers = os.cpu_count() or 1
-    # Spawned, not forked: the caller may hold threads (database drivers) that a fork would copy mid-lock.
-    spawn = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        list(pool.map(media.render_image, [photo] * workers))  # start the processes before timing
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         started = time.perf_counter()
         done = len(list(pool.map(media.render_image, [photo] * (renders * workers))))
         parallel = done / (time.perf_counter() - started)
     megapixels = round(width * height / 1e6, 1)
     return [_row("render_image", single, "photos/s", workers=1, megapixels=megapixels, renditions=sizes,
                  original_bytes=len(photo)),
-            _row(f"render_image_x{workers}", parallel, "photos/s", workers=workers, megapixels=megapixels)]
+            _row(f"render_image_x{workers}", parallel, "photos/s", threads=workers, megapixels=megapixels)]
 
 
 # What the runner reads besides the setup itself (see casebook/benchmarks/runner.py).
