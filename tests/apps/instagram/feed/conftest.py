@@ -13,6 +13,13 @@ import pytest
 from casebook.platform.clock import FrozenClock
 from tests.apps.instagram.factories import API
 
+SETTLE_TIMEOUT_S = 60.0  # a loaded machine shared with other suites, a fresh JetStream: generous, never a sleep
+
+
+async def settle(platform: Any) -> None:
+    """Let every committed event reach its consumers (fan-out, timeline drops)."""
+    await platform.bus.drain(timeout_s=SETTLE_TIMEOUT_S)
+
 
 @pytest.fixture
 async def frozen(settings) -> AsyncIterator[tuple[Any, httpx.AsyncClient, FrozenClock]]:

@@ -13,7 +13,7 @@ from casebook.apps.instagram.posts import insights
 from casebook.engines import social
 from casebook.platform.http.pagination import Cursors
 from tests.apps.instagram.factories import API, follow, instagram_user, publish_post, upload_photo
-from tests.apps.instagram.feed.conftest import all_feed_ids, feed_ids
+from tests.apps.instagram.feed.conftest import all_feed_ids, feed_ids, settle
 
 
 async def _account_id(client, headers) -> int:
@@ -30,7 +30,7 @@ async def _posts(client, platform, headers, count: int, **fields) -> list[str]:
     media_id = await upload_photo(client, headers)
     ids = [(await publish_post(client, headers, caption=f"post {n}", media_ids=[media_id], **fields))["id"]
            for n in range(count)]
-    await platform.bus.drain()
+    await settle(platform)
     return ids
 
 
@@ -65,7 +65,7 @@ async def test_a_private_accounts_posts_reach_approved_followers_only(client, pl
     bobs = next(item for item in requests if item["requester"]["username"] == "bob")
     approved = await client.post(f"{API}/follow-requests/{bobs['id']}/approve", headers=ada)
     assert approved.status_code == 200, approved.text
-    await platform.bus.drain()
+    await settle(platform)
 
     assert await feed_ids(client, bob) == ([post_id], None)
     assert await feed_ids(client, eve) == ([], None)
@@ -102,7 +102,7 @@ async def test_a_deleted_post_vanishes_from_feeds(client, platform) -> None:
 
     assert (await client.delete(f"{API}/posts/{deleted}", headers=ada)).status_code == 200
     assert await feed_ids(client, bob) == ([kept], None)  # the read path skips it at once
-    await platform.bus.drain()
+    await settle(platform)
 
     assert await _timeline_ids(platform, await _account_id(client, bob)) == [int(kept)]  # and it is taken out
     assert await feed_ids(client, bob, mode="ranked") == ([kept], None)
@@ -136,11 +136,11 @@ async def test_unfollow_and_block_remove_the_authors_posts(client, platform) -> 
     assert await feed_ids(client, bob) == ([cid_post, ada_post], None)
 
     assert (await client.delete(f"{API}/users/ada/follow", headers=bob)).status_code == 200
-    await platform.bus.drain()
+    await settle(platform)
     assert await feed_ids(client, bob) == ([cid_post], None)
 
     assert (await client.post(f"{API}/users/bob/block", headers=cid)).status_code == 200
-    await platform.bus.drain()
+    await settle(platform)
     assert await feed_ids(client, bob) == ([], None)
     assert await feed_ids(client, bob, mode="ranked") == ([], None)
     assert await feed_ids(client, cid) == ([cid_post], None)
@@ -153,7 +153,7 @@ async def test_a_new_follow_brings_the_followees_recent_posts_in(client, platfor
     assert await feed_ids(client, bob) == ([], None)
 
     await follow(client, bob, "ada")
-    await platform.bus.drain()
+    await settle(platform)
 
     assert await feed_ids(client, bob) == (older[::-1], None)
 
@@ -168,7 +168,7 @@ async def test_an_author_over_the_threshold_is_pulled_not_pushed_and_still_appea
     for headers in (bob, cid):
         await follow(client, headers, "star")
     await follow(client, bob, "small")
-    await platform.bus.drain()
+    await settle(platform)
     assert await feed_ids(client, bob) == ([], None)
     assert await feed_ids(client, star) == ([], None)
     bob_id = await _account_id(client, bob)
@@ -195,7 +195,7 @@ async def test_the_threshold_is_inclusive(client, platform, monkeypatch) -> None
     followers = [await instagram_user(client, name) for name in ("bob", "cid")]
     for headers in followers:
         await follow(client, headers, "star2")
-    await platform.bus.drain()  # the follows drop the timelines: build them after
+    await settle(platform)  # the follows drop the timelines: build them after
     for headers in followers:
         await feed_ids(client, headers)
     [post_id] = await _posts(client, platform, star, 1)
@@ -237,12 +237,12 @@ async def test_paging_while_posts_arrive_neither_repeats_nor_skips(client, platf
     for n in range(7):
         author, media_id = (ada, ada_media) if n % 2 else (star, star_media)
         before.append((await publish_post(client, author, caption=f"before {n}", media_ids=[media_id]))["id"])
-    await platform.bus.drain()
+    await settle(platform)
 
     seen, cursor = await feed_ids(client, bob, mode=mode, limit=3)
     arrived = [(await publish_post(client, author, caption="during", media_ids=[media_id]))["id"]
                for author, media_id in ((ada, ada_media), (star, star_media))]
-    await platform.bus.drain()
+    await settle(platform)
     while cursor is not None:
         page, cursor = await feed_ids(client, bob, mode=mode, limit=3, cursor=cursor)
         seen += page
@@ -326,7 +326,7 @@ async def test_the_first_page_costs_the_same_queries_whatever_its_size(client, p
     ada = await instagram_user(client, "ada")
     bob = await instagram_user(client, "bob")
     await follow(client, bob, "ada")
-    await platform.bus.drain()
+    await settle(platform)
     await feed_ids(client, bob)
     await _posts(client, platform, ada, 12)
     await insights.flush(platform)  # its writer runs beside the request, not in it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.apps.instagram.factories import API, instagram_user, jpeg_bytes, publish_post, upload_photo
+from tests.apps.instagram.feed.conftest import settle
 from tests.platform.identity.harness import csrf_token, register, sign_in_with_form
 
 
@@ -16,7 +17,7 @@ async def _signed_in_follower_of(client, platform, username: str) -> str:
     followed = await client.post(f"/instagram/u/{username}/follow", headers={"HX-Request": "true",
                                                                              "X-CSRF-Token": token})
     assert followed.status_code == 200, followed.text
-    await platform.bus.drain()
+    await settle(platform)
     return token
 
 

@@ -8,6 +8,7 @@ from casebook.apps.instagram.feed import stories as stories_service
 from casebook.apps.instagram.models import StoryRow, StoryViewRow
 from tests.accounts import PASSWORD
 from tests.apps.instagram.factories import API, follow, instagram_user, upload_photo
+from tests.apps.instagram.feed.conftest import settle
 
 
 async def _sign_in(client, username: str) -> dict[str, str]:
@@ -62,7 +63,7 @@ async def test_publishes_a_story_that_followers_see_with_its_media(frozen) -> No
     assert (story["audience"], story["seen"], story["view_count"]) == ("everyone", True, 0)
     assert story["expires_at"] == (clock.now() + stories_service.feed_rules.STORY_LIFETIME).isoformat().replace(
         "+00:00", "Z")
-    await platform.bus.drain()
+    await settle(platform)
     shown = (await client.get(f"{API}/users/ada/stories", headers=bob)).json()
     assert shown["account"]["username"] == "ada"
     [item] = shown["items"]
