@@ -15,7 +15,7 @@ from sqlalchemy import select
 from casebook.apps.instagram import audience, events
 from casebook.apps.instagram import rules as instagram_rules
 from casebook.apps.instagram.inbox import rules
-from casebook.apps.instagram.models import CommentRow, LikeRow, PostRow
+from casebook.apps.instagram.models import CommentRow, LikeRow, PostRow, ProfileRow
 from casebook.engines import notifications, social
 from casebook.platform.bus import Consumer
 from casebook.platform.bus.events import Event
@@ -45,6 +45,15 @@ async def _may_notify(uow: UnitOfWork, *, recipient_id: int, actor_id: int, post
     return bool(await audience.visible_posts(uow, viewer, [post]))
 
 
+async def _lock_recipient(uow: UnitOfWork, account_id: int) -> None:
+    """Serialize an act and its undo for one recipient: whichever handler comes second waits here, then
+    checks the truth as committed by the first (PostgreSQL re-reads per statement under READ COMMITTED).
+    Without it, a like's handler could notify while the unlike's handler, running beside it, finds nothing
+    yet to withdraw. SQLite has one writer: FOR UPDATE renders nothing there and nothing is needed."""
+    await uow.session.execute(select(ProfileRow.account_id).where(ProfileRow.account_id == account_id)
+                              .with_for_update())
+
+
 async def _live_post(uow: UnitOfWork, post_id: int) -> PostRow | None:
     post = await uow.session.get(PostRow, post_id)
     return None if post is None or post.deleted_at is not None else post
@@ -54,6 +63,7 @@ async def _live_post(uow: UnitOfWork, post_id: int) -> PostRow | None:
 
 async def on_post_liked(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     post_id, author_id, liker_id = int(payload["post_id"]), int(payload["author_id"]), int(payload["liker_id"])
+    await _lock_recipient(uow, author_id)
     is_liked = await uow.session.scalar(select(LikeRow.post_id).where(
         LikeRow.post_id == post_id, LikeRow.account_id == liker_id)) is not None
     post = await _live_post(uow, post_id)
@@ -66,6 +76,7 @@ async def on_post_liked(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 
 async def on_post_unliked(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     post_id, liker_id = int(payload["post_id"]), int(payload["liker_id"])
+    await _lock_recipient(uow, int(payload["author_id"]))
     is_liked = await uow.session.scalar(select(LikeRow.post_id).where(
         LikeRow.post_id == post_id, LikeRow.account_id == liker_id)) is not None
     if is_liked:  # liked again since: the newer like's notification stands
@@ -107,6 +118,7 @@ async def on_comment_added(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     comment_id, post_id = int(payload["comment_id"]), int(payload["post_id"])
     author_id, post_author_id = int(payload["author_id"]), int(payload["post_author_id"])
     parent_author_id = _id_or_none(payload.get("parent_author_id"))
+    await _lock_recipient(uow, post_author_id)
     comment = await uow.session.get(CommentRow, comment_id)
     post = await _live_post(uow, post_id)
     if comment is None or post is None:
@@ -137,6 +149,7 @@ async def on_comment_added(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 async def on_comment_deleted(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     """The commenter leaves the post author's unread "commented" line once none of their comments is left."""
     post_id, author_id = int(payload["post_id"]), int(payload["author_id"])
+    await _lock_recipient(uow, int(payload["post_author_id"]))
     still_commenting = await uow.session.scalar(select(CommentRow.id).where(
         CommentRow.post_id == post_id, CommentRow.author_id == author_id).limit(1)) is not None
     if not still_commenting:
@@ -148,6 +161,7 @@ async def on_comment_deleted(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 
 async def on_followed(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     follower_id, followee_id = int(payload["follower_id"]), int(payload["followee_id"])
+    await _lock_recipient(uow, followee_id)
     relationship = await social.relationship(uow, network=NETWORK, viewer_id=follower_id, other_id=followee_id)
     if relationship.is_following and not (relationship.is_blocking or relationship.is_blocked_by):
         await notifications.notify(uow, network=NETWORK, recipient_id=followee_id, kind="follow",
@@ -156,6 +170,7 @@ async def on_followed(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 
 async def on_unfollowed(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     follower_id, followee_id = int(payload["follower_id"]), int(payload["followee_id"])
+    await _lock_recipient(uow, followee_id)
     if not (await social.relationship(uow, network=NETWORK, viewer_id=follower_id,
                                       other_id=followee_id)).is_following:
         await notifications.withdraw(uow, network=NETWORK, recipient_id=followee_id, group_key=rules.FOLLOW_GROUP,
@@ -164,6 +179,7 @@ async def on_unfollowed(uow: UnitOfWork, payload: dict[str, Any]) -> None:
 
 async def on_follow_requested(uow: UnitOfWork, payload: dict[str, Any]) -> None:
     requester_id, target_id = int(payload["requester_id"]), int(payload["target_id"])
+    await _lock_recipient(uow, target_id)
     relationship = await social.relationship(uow, network=NETWORK, viewer_id=requester_id, other_id=target_id)
     if relationship.is_requested and not (relationship.is_blocking or relationship.is_blocked_by):
         await notifications.notify(uow, network=NETWORK, recipient_id=target_id, kind="follow_request",
@@ -175,6 +191,7 @@ async def on_follow_request_answered(uow: UnitOfWork, payload: dict[str, Any]) -
     """Approved, denied or withdrawn: the request's line goes (an approval then says "started following")."""
     requester_id = int(payload.get("requester_id") or payload["follower_id"])
     target_id = int(payload.get("target_id") or payload["followee_id"])
+    await _lock_recipient(uow, target_id)
     relationship = await social.relationship(uow, network=NETWORK, viewer_id=requester_id, other_id=target_id)
     if not relationship.is_requested:
         await notifications.withdraw(uow, network=NETWORK, recipient_id=target_id,
