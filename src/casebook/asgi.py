@@ -124,8 +124,11 @@ def app_factory() -> Litestar:
 
 
 def _app_routers(apps: Sequence[AppModule]) -> list[Router]:
-    routers = []
+    routers: list[Router] = []
     for app in apps:
+        if app.static_dir:  # pages load scripts from here: the CSP allows no inline script
+            routers.append(create_static_files_router(path=f"/static/{app.slug}", directories=[app.static_dir],
+                                                      include_in_schema=False))
         if app.api_routes:
             routers.append(Router(path=app.api_prefix, route_handlers=list(app.api_routes), tags=[app.slug]))
         if app.ui_routes:

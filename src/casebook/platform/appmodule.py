@@ -44,6 +44,7 @@ class AppModule:
     api_routes: Sequence[Any] = ()  # Litestar controllers/handlers mounted under /api/<slug>
     ui_routes: Sequence[Any] = ()  # mounted under /<slug>
     template_dir: Path | None = None
+    static_dir: Path | None = None  # served at /static/<slug>/ (scripts: the CSP forbids inline ones)
     model_modules: Sequence[str] = ()  # imported so Alembic sees this app's tables
     consumers: Sequence[Consumer] = ()
     jobs: Sequence[Job] = ()

@@ -16,7 +16,7 @@ async def test_profile_page_follows_with_htmx_and_shows_the_count(client) -> Non
     followed = await client.post("/instagram/u/grace/follow", headers={"HX-Request": "true", "X-CSRF-Token": token})
     again = await client.get("/instagram/u/grace")
 
-    assert page.status_code == 200 and 'data-testid="follow"' in page.text
+    assert page.status_code == 200 and 'hx-post="/instagram/u/grace/follow"' in page.text
     assert followed.status_code == 200 and 'data-testid="unfollow"' in followed.text and "<html" not in followed.text
     assert 'data-testid="followers-count">1<' in again.text
 
