@@ -56,7 +56,8 @@ async def test_comments_thread_one_level_and_list_oldest_first(client, platform)
     bob = await instagram_user(client, "bob")
     post = await publish_post(client, ada)
     top = (await client.post(f"{API}/posts/{post['id']}/comments", headers=bob, json={"body": "first"})).json()
-    second = (await client.post(f"{API}/posts/{post['id']}/comments", headers=ada, json={"body": "second"})).json()
+    second = await client.post(f"{API}/posts/{post['id']}/comments", headers=ada, json={"body": "second"})
+    assert second.status_code == 201
     reply = (await client.post(f"{API}/posts/{post['id']}/comments", headers=ada,
                                json={"body": "@bob thanks", "parent_id": top["id"]})).json()
     nested = (await client.post(f"{API}/posts/{post['id']}/comments", headers=bob,

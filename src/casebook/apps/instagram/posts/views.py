@@ -21,6 +21,7 @@ from casebook.apps.instagram.models import (
 from casebook.apps.instagram.posts.rules import HYDRATE_POSTS_MAX
 from casebook.apps.instagram.schemas import AccountSummary, Schema
 from casebook.engines import media
+from casebook.engines.media import limits as media_limits
 from casebook.platform.uow import UnitOfWork
 
 
@@ -77,11 +78,11 @@ async def load_posts(uow: UnitOfWork, ids: Iterable[int]) -> list[PostRow]:
 
 
 async def hydrate_posts(uow: UnitOfWork, viewer: audience.Viewer, posts: Sequence[PostRow]) -> list[PostRead]:
-    """`posts` as `viewer` sees them, order kept, invisible ones dropped; seven queries for any page.
-
-    At most HYDRATE_POSTS_MAX posts (a page); the rendition URLs are signed for this moment.
-    """
-    assert len(posts) <= HYDRATE_POSTS_MAX, "hydrate a page at a time"
+    """`posts` as `viewer` sees them, order kept, invisible ones dropped; seven queries for a page of up to
+    HYDRATE_POSTS_MAX posts (a longer list is done a page at a time). Rendition URLs are signed for now."""
+    if len(posts) > HYDRATE_POSTS_MAX:
+        return [read for start in range(0, len(posts), HYDRATE_POSTS_MAX)
+                for read in await hydrate_posts(uow, viewer, posts[start:start + HYDRATE_POSTS_MAX])]
     candidates = [post for post in posts if post.deleted_at is None]
     if not candidates:
         return []
@@ -97,7 +98,7 @@ async def hydrate_posts(uow: UnitOfWork, viewer: audience.Viewer, posts: Sequenc
     shown_ids = [post.id for post in shown]
     asset_ids = [row.media_id for row in media_rows] + [
         profile.avatar_media_id for profile in profiles.values() if profile.avatar_media_id is not None]
-    assets = await media.get_assets(uow, ids=asset_ids)
+    assets = await _assets(uow, asset_ids)
     place_ids = {post.place_id for post in shown if post.place_id is not None}
     places = {} if not place_ids else {row.id: row for row in (await uow.session.scalars(
         select(PlaceRow).where(PlaceRow.id.in_(place_ids)))).all()}
@@ -132,6 +133,16 @@ async def hydrate_posts(uow: UnitOfWork, viewer: audience.Viewer, posts: Sequenc
 async def _profiles(uow: UnitOfWork, account_ids: set[int]) -> dict[int, ProfileRow]:
     rows = (await uow.session.scalars(select(ProfileRow).where(ProfileRow.account_id.in_(account_ids)))).all()
     return {row.account_id: row for row in rows}
+
+
+async def _assets(uow: UnitOfWork, asset_ids: list[int]) -> dict[int, media.MediaAsset]:
+    """One query for a usual page; a page of full carousels with many tagged people takes a few."""
+    wanted = list(dict.fromkeys(asset_ids))
+    found: dict[int, media.MediaAsset] = {}
+    step = media_limits.ASSETS_PER_QUERY_MAX
+    for start in range(0, len(wanted), step):
+        found.update(await media.get_assets(uow, ids=wanted[start:start + step]))
+    return found
 
 
 def _summary(profile: ProfileRow, urls: dict[int, dict[str, str]]) -> AccountSummary:
