@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from casebook.apps.instagram import audience, rules
 from casebook.apps.instagram.feed import rules as feed_rules
@@ -89,7 +89,7 @@ async def rebuild_timeline(uow: UnitOfWork, *, viewer: audience.Viewer) -> list[
     return entries
 
 
-def _pulled_authors(viewer_id: int) -> object:
+def _pulled_authors(viewer_id: int) -> Select[tuple[int]]:
     """The accounts the viewer follows that have more followers than fan-out serves (a subquery)."""
     return (select(CounterRow.account_id)
             .join(FollowRow, and_(FollowRow.network == CounterRow.network,
