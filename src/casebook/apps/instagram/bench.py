@@ -54,7 +54,7 @@ READS = 200  # in-process feed reads per strategy
 FANOUT_FOLLOWERS = 10_000
 FANOUT_WAIT_S = 120.0
 FANOUT_POLL_S = 0.002
-ACTIVATE_CONCURRENCY = 200  # timelines built at once while preparing the fan-out
+ACTIVATE_CONCURRENCY = 32  # timelines built at once while preparing: half the Redis adapter's 64-connection pool
 IMAGE_SIZE_PX = (4000, 3000)  # 12 MP, a phone camera's default
 IMAGE_RENDERS = 8  # per measurement
 
