@@ -12,6 +12,7 @@ from casebook.apps.instagram import audience, events
 from casebook.apps.instagram.models import LikeRow, PostRow, ProfileRow, SaveRow
 from casebook.apps.instagram.posts import reading, repository, views
 from casebook.apps.instagram.posts import rules as post_rules
+from casebook.apps.instagram.posts.errors import PostNotFound
 from casebook.apps.instagram.profiles import service as profiles
 from casebook.platform.http.pagination import Cursors
 from casebook.platform.uow import UnitOfWork
@@ -61,9 +62,11 @@ async def unsave_post(uow: UnitOfWork, *, account_id: int, post_id: int) -> Post
 
 
 async def _reloaded(uow: UnitOfWork, post_id: int) -> PostRow:
-    """The post with the counters the UPDATE just set (the ORM copy predates them)."""
+    """The post with the counters the UPDATE just set (the ORM copy predates them). The UPDATE waited for
+    any concurrent delete of the post, so a post deleted meanwhile is seen here and the change rolls back."""
     post = await uow.session.get(PostRow, post_id, populate_existing=True)
-    assert post is not None
+    if post is None or post.deleted_at is not None:
+        raise PostNotFound("No such post.")
     return post
 
 
