@@ -51,7 +51,8 @@ async def test_post_page_likes_saves_and_comments_with_htmx(client) -> None:
     unliked = await client.post(f"/instagram/p/{post['id']}/unlike", headers=headers)
     assert "♡ Like" in unliked.text and 'data-testid="like-count">0 likes<' in unliked.text
     page = await client.get(f"/instagram/p/{post['id']}")
-    assert "lovely" in page.text and 'data-testid="delete-comment"' in page.text
+    assert "lovely" in page.text and 'data-testid="delete-comment"' in page.text and 'data-testid="reply-form"' in page.text
+    assert " onclick=" not in page.text  # the CSP allows no inline script
 
 
 async def test_profile_grid_fragment_and_hidden_post_page(client) -> None:
@@ -66,3 +67,26 @@ async def test_profile_grid_fragment_and_hidden_post_page(client) -> None:
     missing = await client.get(f"/instagram/p/{hidden['id']}")
     assert missing.status_code == 404 and 'data-testid="post-missing"' in missing.text
     assert "followers only" not in missing.text
+
+
+async def test_new_post_page_has_no_inline_script_and_its_form_works_without_one(client, platform) -> None:
+    await register(client, "ada")
+    await sign_in_with_form(client, "ada")
+    page = await client.get("/instagram/new")
+    assert '<script src="/instagram/new-post.js"' in page.text and "<script>" not in page.text
+    script = await client.get("/instagram/new-post.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "/api/instagram/media" in script.text
+    token = await csrf_token(client, "/instagram/new")
+    before = await snapshot(platform)
+    refused = await client.post("/instagram/new", data={"_csrf": token, "caption": "nope"},
+                                files=[("files", ("holiday.jpg", b"not a photo at all", "image/jpeg"))])
+    assert refused.status_code == 415 and 'data-testid="new-post-error"' in refused.text
+    assert await snapshot(platform) == before
+    shared = await client.post("/instagram/new", data={"_csrf": token, "caption": "two #photos", "location": "Home"},
+                               files=[("files", ("a.jpg", jpeg_bytes(), "image/jpeg")),
+                                      ("files", ("b.jpg", jpeg_bytes(color=(0, 90, 200)), "image/jpeg"))])
+    assert shared.status_code == 303 and shared.headers["location"].startswith("/instagram/p/")
+    post_id = shared.headers["location"].rsplit("/", 1)[1]
+    read = (await client.get(f"{API}/posts/{post_id}", headers={"X-CSRF-Token": token})).json()
+    assert (read["caption"], len(read["media"]), read["location"]["name"]) == ("two #photos", 2, "Home")

@@ -3,16 +3,18 @@ carousel, like and save buttons and comments (htmx swaps the parts), and the pro
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import CacheControlHeader, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_200_OK
 
-from casebook.apps.instagram import audience
-from casebook.apps.instagram.posts import comments, engagement, insights, reading, views
+from casebook.apps.instagram import audience, rules
+from casebook.apps.instagram.posts import comments, engagement, insights, publishing, reading, uploads, views
 from casebook.apps.instagram.posts import rules as post_rules
 from casebook.apps.instagram.posts.errors import PostNotFound
 from casebook.apps.instagram.profiles import service as profiles
@@ -23,6 +25,8 @@ from casebook.platform.http.params import SnowflakeId
 from casebook.platform.identity.principal import AuthenticatedAccount
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+MultipartForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+NEW_POST_SCRIPT = Path(__file__).with_name("new-post.js")
 COMMENTS_SHOWN = 50
 REPLIES_SHOWN = 20
 
@@ -38,6 +42,33 @@ class PostPages(Controller):
         if maybe_account is not None:
             context["ig_username"] = (await profiles.ensure_profile(platform, maybe_account)).username
         return Template("instagram/posts/new.html", context=context)
+
+    @get("/new-post.js", cache_control=CacheControlHeader(max_age=300))
+    async def new_post_script(self) -> Response[bytes]:
+        """The new-post page's script, served from here: the CSP allows same-origin scripts only."""
+        return Response(NEW_POST_SCRIPT.read_bytes(), media_type="text/javascript; charset=utf-8")
+
+    @post("/new", request_max_body_size=post_rules.UPLOAD_BYTES_MAX)
+    async def share_post(self, platform: PlatformDependency, account: AuthenticatedAccount,
+                         data: MultipartForm) -> Template | Redirect:
+        """The form's own submission when the page runs without its script: files and fields together."""
+        own = await profiles.ensure_profile(platform, account)
+        files = data.get("files")
+        files = [item for item in (files if isinstance(files, list) else [files]) if isinstance(item, UploadFile)]
+        location = str(data.get("location") or "").strip()
+        try:
+            async with platform.uow() as uow:
+                assets = [await uploads.accept(uow, owner_id=account.id, data=await item.read())
+                          for item in files[:rules.POST_MEDIA_MAX + 1]]
+                row = await publishing.publish_post(
+                    uow, author_id=account.id, media_ids=[asset.id for asset in assets],
+                    caption=str(data.get("caption") or ""), visibility=str(data.get("visibility") or "public"),
+                    location=publishing.Location(name=location) if location else None)
+        except CasebookError as refusal:
+            return Template("instagram/posts/new.html", status_code=refusal.status, context={
+                "account": account, "ig_current": "new", "ig_username": own.username, "error": refusal.detail,
+                "photo_bytes_max": post_rules.PHOTO_BYTES_MAX, "video_bytes_max": post_rules.VIDEO_BYTES_MAX})
+        return Redirect(f"/instagram/p/{row.id}", status_code=303)
 
     @get("/p/{post_id:int}")
     async def post_page(self, post_id: SnowflakeId, platform: PlatformDependency,
