@@ -6,6 +6,7 @@ An app's workload (its AppModule.bench) may carry optional attributes the runner
 - `extra_loads = (("feed", 8), ...)`: the named scenario runs again at that many connections ("feed@c8");
 - `ratio_aims = {"feed_over_bare": 0.33}`: with a scenario named "bare", every other scenario's throughput is
   reported over it ("<name>_over_bare"), next to these aims;
+- `p99_aims_ms = {"feed@c8": 20.0}`: latency aims per scenario, reported as met or not;
 - `measure(env) -> list[dict]`: awaited in this process once the server has stopped, against the same
   backends (`env` is the server's environment); rows of {name, value, unit, aim, meets, detail} shown in a
   second table and stored under "measurements".
@@ -226,6 +227,7 @@ def _run(target: str, app: AppModule | None, *, kind: str, duration_s: int, conn
         "scenarios": [result.as_json() for result in results],
         "ratios": _ratios(results) if app is None else _app_ratios(results, getattr(workload, "ratio_aims", {})),
         "measurements": measurements,
+        "p99_aims_ms": dict(getattr(workload, "p99_aims_ms", {})),
     }
 
 
@@ -276,6 +278,11 @@ def print_report(report: dict[str, Any], console: Console) -> None:
         else:
             verdict = "[green]meets[/]" if ratio >= aim else "[red]below[/]"
             console.print(f"{label}: {ratio:.3f} ({verdict} the aim of ≥ {aim})")
+    p99_by_name = {row["name"]: row["latency_ms"]["p99"] for row in report["scenarios"]}
+    for name, aim_ms in (report.get("p99_aims_ms") or {}).items():
+        if name in p99_by_name:
+            verdict = "[green]meets[/]" if p99_by_name[name] < aim_ms else "[red]above[/]"
+            console.print(f"{name} p99: {p99_by_name[name]:.2f} ms ({verdict} the aim of < {aim_ms:g} ms)")
     if report.get("measurements"):
         print_measurements(report["measurements"], console)
 

@@ -254,4 +254,5 @@ def measure_rendering(size_px: tuple[int, int], renders: int) -> list[dict]:
 workload.needs_demo = True  # type: ignore[attr-defined]
 workload.extra_loads = (("feed", MODERATE_CONNECTIONS),)  # type: ignore[attr-defined]
 workload.ratio_aims = {"feed_over_bare": FEED_OVER_BARE_AIM}  # type: ignore[attr-defined]
+workload.p99_aims_ms = {f"feed@c{MODERATE_CONNECTIONS}": FEED_P99_AIM_MS}  # type: ignore[attr-defined]
 workload.measure = measure  # type: ignore[attr-defined]
