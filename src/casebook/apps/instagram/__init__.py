@@ -19,6 +19,7 @@ module = AppModule(
     api_routes=[route for part in _PARTS for route in part.api_routes],
     ui_routes=[route for part in _PARTS for route in part.ui_routes],
     template_dir=Path(__file__).parent / "templates",
+    static_dir=Path(__file__).parent / "static",
     model_modules=["casebook.apps.instagram.models"],
     consumers=[*media.consumers, *(consumer for part in _PARTS for consumer in part.consumers)],
     jobs=[job for part in _PARTS for job in part.jobs],
