@@ -15,7 +15,7 @@ async def test_the_notifications_page_lists_the_activity_and_marks_it_read(clien
         await sign_in_with_form(browser, "alice")
         page = await browser.get("/instagram/notifications")
     assert page.status_code == 200
-    assert "bob started following you" in page.text and 'EventSource("/api/instagram/stream")' in page.text
+    assert "bob started following you" in page.text and 'src="/static/instagram/notifications.js"' in page.text
     assert (await client.get(f"{API}/notifications/unread-count", headers=alice)).json()["unread_count"] == 0
 
 
