@@ -3,7 +3,14 @@ as each reader may see them, read receipts, paging — through the public API.""
 
 from __future__ import annotations
 
-from tests.apps.instagram.factories import API, follow, instagram_user, publish_post, upload_photo, wait_for_media
+from tests.apps.instagram.factories import (
+    API,
+    follow,
+    instagram_user,
+    publish_post,
+    upload_photo,
+    wait_for_media,
+)
 from tests.apps.instagram.inbox.factories import folder, send, start, thread
 
 

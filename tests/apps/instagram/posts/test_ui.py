@@ -73,8 +73,8 @@ async def test_new_post_page_has_no_inline_script_and_its_form_works_without_one
     await register(client, "ada")
     await sign_in_with_form(client, "ada")
     page = await client.get("/instagram/new")
-    assert '<script src="/instagram/new-post.js"' in page.text and "<script>" not in page.text
-    script = await client.get("/instagram/new-post.js")
+    assert '<script src="/static/instagram/new-post.js"' in page.text and "<script>" not in page.text
+    script = await client.get("/static/instagram/new-post.js")
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
     assert "/api/instagram/media" in script.text
     token = await csrf_token(client, "/instagram/new")

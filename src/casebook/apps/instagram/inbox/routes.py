@@ -30,7 +30,6 @@ from casebook.platform.identity.principal import AuthenticatedAccount
 
 class NotificationController(Controller):
     path = "/"
-    tags = ["instagram notifications"]
 
     @get("/notifications")
     async def list_notifications(self, platform: PlatformDependency, account: AuthenticatedAccount,
@@ -59,7 +58,6 @@ class NotificationController(Controller):
 
 class ConversationController(Controller):
     path = "/conversations"
-    tags = ["instagram direct"]
 
     @get("/")
     async def list_conversations(self, platform: PlatformDependency, account: AuthenticatedAccount,

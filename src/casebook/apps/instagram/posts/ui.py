@@ -3,14 +3,13 @@ carousel, like and save buttons and comments (htmx swaps the parts), and the pro
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import CacheControlHeader, UploadFile
+from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
 from casebook.apps.instagram import audience, rules
@@ -26,7 +25,6 @@ from casebook.platform.identity.principal import AuthenticatedAccount
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MultipartForm = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-NEW_POST_SCRIPT = Path(__file__).with_name("new-post.js")
 COMMENTS_SHOWN = 50
 REPLIES_SHOWN = 20
 
@@ -42,11 +40,6 @@ class PostPages(Controller):
         if maybe_account is not None:
             context["ig_username"] = (await profiles.ensure_profile(platform, maybe_account)).username
         return Template("instagram/posts/new.html", context=context)
-
-    @get("/new-post.js", cache_control=CacheControlHeader(max_age=300))
-    async def new_post_script(self) -> Response[bytes]:
-        """The new-post page's script, served from here: the CSP allows same-origin scripts only."""
-        return Response(NEW_POST_SCRIPT.read_bytes(), media_type="text/javascript; charset=utf-8")
 
     @post("/new", request_max_body_size=post_rules.UPLOAD_BYTES_MAX)
     async def share_post(self, platform: PlatformDependency, account: AuthenticatedAccount,
