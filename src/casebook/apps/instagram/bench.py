@@ -38,6 +38,7 @@ from casebook.apps.instagram.posts import publishing, views
 from casebook.engines import media, social
 from casebook.engines.media import limits as media_limits
 from casebook.engines.social.models import FollowRow
+from casebook.platform import logs
 from casebook.platform.appmodule import BenchScenario
 from casebook.platform.bootstrap import Platform, running_platform
 from casebook.platform.settings import Settings
@@ -92,8 +93,9 @@ async def measure(env: Mapping[str, str], *, reads: int = READS, followers: int 
     # Imported here: the app package imports this module to name it as its workload.
     from casebook.apps import select_apps
 
-    # Errors only: log lines rendered on the event loop while it is being timed would be measured too.
-    settings = Settings.from_env({**env, "CASEBOOK_LOG_LEVEL": "CRITICAL"}, env_file=Path(os.devnull))
+    settings = Settings.from_env(env, env_file=Path(os.devnull))
+    # Critical lines only: log lines rendered on the event loop while it is being timed would be measured too.
+    logs.configure_logging(log_format=settings.log_format, level="CRITICAL")
     async with running_platform(settings, select_apps(("instagram",)), role="cli") as platform:
         await platform.start("worker")  # relay and consumers here: the fan-out runs in this process
         results = await measure_feed(platform, reads=reads)
