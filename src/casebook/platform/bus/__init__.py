@@ -12,13 +12,16 @@ if TYPE_CHECKING:
 __all__ = ["Bus", "Consumer", "Event", "open_bus", "subject_matches"]
 
 
+# An upper bound for tests and the demo: a loaded CI machine with a dozen consumers needs more than 10 s.
+DRAIN_TIMEOUT_S = 60.0
+
 class Bus(Protocol):
     def wake(self) -> None:
         """Tell the relay that new outbox rows were committed (it also polls)."""
     async def start(self, *, relay: bool, consumers: Sequence[Consumer]) -> None:
         """Start the relay and/or these consumers as background tasks of this process."""
     async def stop(self) -> None: ...
-    async def drain(self, timeout_s: float = 10.0) -> None:
+    async def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
         """Wait until every committed event has been published and handled here (tests, demo)."""
     async def ping(self) -> None: ...
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import structlog
 
-from casebook.platform.bus import consuming
+from casebook.platform.bus import DRAIN_TIMEOUT_S, consuming
 from casebook.platform.bus import relay as outbox_relay
 from casebook.platform.bus.events import Consumer, Event
 
@@ -65,7 +65,7 @@ class MemoryBus:
         self._queues.clear()
         self._unfinished.clear()
 
-    async def drain(self, timeout_s: float = 10.0) -> None:
+    async def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
         async with asyncio.timeout(timeout_s):
             while True:
                 self.wake()

@@ -18,7 +18,7 @@ import nats.js.errors
 import structlog
 from nats.js import api
 
-from casebook.platform.bus import consuming
+from casebook.platform.bus import DRAIN_TIMEOUT_S, consuming
 from casebook.platform.bus import relay as outbox_relay
 from casebook.platform.bus.events import SUBJECT_PREFIX, Consumer, Event
 
@@ -145,7 +145,7 @@ class NatsBus:
             with contextlib.suppress(Exception):
                 await client.close()
 
-    async def drain(self, timeout_s: float = 10.0) -> None:
+    async def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
         async with asyncio.timeout(timeout_s):
             while True:
                 self.wake()
@@ -215,12 +215,16 @@ class NatsBus:
             await jetstream.stream_info(self.target.stream)
 
     async def _consumers_idle(self) -> bool:
-        for durable in self._durables:
-            assert self._jetstream is not None
-            info = await self._jetstream.consumer_info(self.target.stream, durable.name)
-            if info.num_pending or info.num_ack_pending:
-                return False
-        return True
+        """Every durable consumer has nothing pending; asked of all at once (an app runs a dozen), and a
+        request the server answers too late on a loaded machine only means "ask again"."""
+        assert self._jetstream is not None
+        jetstream = self._jetstream
+        try:
+            infos = await asyncio.gather(*(jetstream.consumer_info(self.target.stream, durable.name)
+                                           for durable in self._durables))
+        except nats.errors.TimeoutError:
+            return False
+        return not any(info.num_pending or info.num_ack_pending for info in infos)
 
     async def _consume(self, consumer: Consumer, subscription: JetStreamContext.PullSubscription) -> None:
         while True:
