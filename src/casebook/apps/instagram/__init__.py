@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from casebook.apps.instagram import bench, demo
 from casebook.apps.instagram.discover import mount as discover
 from casebook.apps.instagram.feed import mount as feed
 from casebook.apps.instagram.inbox import mount as inbox
@@ -23,4 +24,7 @@ module = AppModule(
     model_modules=["casebook.apps.instagram.models"],
     consumers=[*media.consumers, *(consumer for part in _PARTS for consumer in part.consumers)],
     jobs=[job for part in _PARTS for job in part.jobs],
+    demo=demo.load,
+    demo_steps=demo.DEMO_STEPS,
+    bench=bench.workload,
 )

@@ -230,7 +230,7 @@ class NatsBus:
         while True:
             try:
                 messages = await subscription.fetch(batch=FETCH_BATCH_MESSAGES, timeout=FETCH_WAIT_S)
-            except nats.errors.TimeoutError:
+            except (nats.errors.TimeoutError, asyncio.TimeoutError):  # nothing arrived (nats-py raises either)
                 continue
             except Exception:  # disconnected: nats-py reconnects by itself, we only wait
                 log.exception("bus_fetch_failed", consumer=consumer.name)
