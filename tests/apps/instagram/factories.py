@@ -65,3 +65,9 @@ async def publish_post(client: Any, headers: dict[str, str], *, caption: str = "
                                  json={"media_ids": media_ids, "caption": caption, "visibility": visibility, **fields})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+async def settle(platform: Any) -> None:
+    """Every committed event handled by its consumers (fan-out, notifications, search index, trends); the
+    bus's drain bounds the wait and asks a loaded JetStream again when one of its answers is late."""
+    await platform.bus.drain()

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.apps.instagram.factories import API
+from tests.apps.instagram.factories import API, settle
 
-
-async def settled(platform: Any) -> None:
-    """Every committed event handled (search index and trend counters are consumers)."""
-    await platform.bus.drain(timeout_s=30.0)  # generous: a loaded shared machine, a fresh JetStream
+settled = settle  # every committed event handled (search index and trend counters are consumers)
 
 
 async def search(client: Any, headers: dict[str, str], q: str, type: str, **params: Any) -> dict:

@@ -3,7 +3,6 @@ with its consumers running and a client on it; and helpers to read the feed."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -13,21 +12,6 @@ import pytest
 
 from casebook.platform.clock import FrozenClock
 from tests.apps.instagram.factories import API
-
-SETTLE_TIMEOUT_S = 60.0  # a loaded machine shared with other suites, a fresh JetStream: generous, never a sleep
-
-
-async def settle(platform: Any) -> None:
-    """Let every committed event reach its consumers (fan-out, timeline drops). On JetStream the drain asks the
-    server about each consumer, and a loaded server can let one such request time out: ask again, within the
-    same overall bound."""
-    async with asyncio.timeout(SETTLE_TIMEOUT_S):
-        while True:
-            try:
-                await platform.bus.drain(timeout_s=SETTLE_TIMEOUT_S)
-                return
-            except TimeoutError:  # nats.errors.TimeoutError is one; the overall bound still fails the test
-                continue
 
 
 @pytest.fixture

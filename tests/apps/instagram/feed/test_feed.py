@@ -12,8 +12,8 @@ from casebook.apps.instagram.models import CommentRow, LikeRow, PostRow
 from casebook.apps.instagram.posts import insights
 from casebook.engines import social
 from casebook.platform.http.pagination import Cursors
-from tests.apps.instagram.factories import API, follow, instagram_user, publish_post, upload_photo
-from tests.apps.instagram.feed.conftest import all_feed_ids, feed_ids, settle
+from tests.apps.instagram.factories import API, follow, instagram_user, publish_post, settle, upload_photo
+from tests.apps.instagram.feed.conftest import all_feed_ids, feed_ids
 
 
 async def _account_id(client, headers) -> int:

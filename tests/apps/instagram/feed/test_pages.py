@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.apps.instagram.factories import API, instagram_user, jpeg_bytes, publish_post, upload_photo
-from tests.apps.instagram.feed.conftest import settle
+from tests.apps.instagram.factories import API, instagram_user, jpeg_bytes, publish_post, settle, upload_photo
 from tests.platform.identity.harness import csrf_token, register, sign_in_with_form
 
 

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from casebook.apps.instagram.feed import stories as stories_service
 from casebook.apps.instagram.models import StoryRow, StoryViewRow
 from tests.accounts import PASSWORD
-from tests.apps.instagram.factories import API, follow, instagram_user, upload_photo
-from tests.apps.instagram.feed.conftest import settle
+from tests.apps.instagram.factories import API, follow, instagram_user, settle, upload_photo
 
 
 async def _sign_in(client, username: str) -> dict[str, str]:

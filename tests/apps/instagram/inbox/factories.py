@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from tests.apps.instagram.factories import API
-
-SETTLE_TIMEOUT_S = 60.0  # a bound on a hung test on a machine shared with other test runs, not an expectation
-
-
-async def settle(platform: Any) -> None:
-    """Let every committed event reach its consumers (the notify consumer writes notifications). On JetStream
-    the drain asks the server about each consumer, and a loaded server can let one such request time out: ask
-    again, within the same overall bound."""
-    async with asyncio.timeout(SETTLE_TIMEOUT_S):
-        while True:
-            try:
-                await platform.bus.drain(timeout_s=SETTLE_TIMEOUT_S)
-                return
-            except TimeoutError:  # nats.errors.TimeoutError is one; the overall bound still fails the test
-                continue
+from tests.apps.instagram.factories import API, settle
 
 
 async def activity(client: Any, platform: Any, headers: dict[str, str], **params: Any) -> dict:
