@@ -31,8 +31,9 @@ def distributed_settings(tmp_path: Path, *, secret_key: str, run_id: str) -> Set
     )
 
 
-async def reset_distributed(settings: Settings) -> None:
-    """A clean slate: an empty schema in this worker's database and an empty Redis db."""
+async def reset_distributed(settings: Settings, *, fresh_schema: bool = False) -> None:
+    """A clean slate: this worker's database with empty tables (an empty schema when it is not at the
+    migrations' head, or when `fresh_schema` asks for one) and an empty Redis db."""
     import asyncpg
     import redis.asyncio as redis
 
@@ -47,7 +48,14 @@ async def reset_distributed(settings: Settings) -> None:
         await admin.close()
     connection = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:5432/{TEST_DATABASE}")
     try:
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        if not fresh_schema and await _is_at_head(connection):
+            # Emptying ~60 tables costs a tenth of migrating them again, on every distributed test.
+            tables = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                            "AND tablename <> 'alembic_version'")
+            names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+            await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     finally:
         await connection.close()
     client = redis.Redis.from_url(settings.cache_url)
@@ -73,3 +81,32 @@ async def delete_test_stream(settings: Settings) -> None:
             pass  # the test never opened the bus
     finally:
         await connection.close()
+
+
+async def _is_at_head(connection) -> bool:
+    from casebook.migrations import head_revision
+
+    has_versions = await connection.fetchval("SELECT to_regclass('public.alembic_version') IS NOT NULL")
+    return bool(has_versions) and await connection.fetchval("SELECT version_num FROM alembic_version") == head_revision()
+
+
+_sqlite_template: Path | None = None
+
+
+async def migrated_sqlite_template() -> Path:
+    """A SQLite database at the migrations' head, built once per test process; tests start from a copy."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        import tempfile
+
+        from casebook.migrations import upgrade
+        from casebook.platform.db.engine import open_database
+
+        path = Path(tempfile.mkdtemp(prefix="casebook-schema-")) / "casebook.db"
+        db = open_database(f"sqlite+aiosqlite:///{path}")
+        try:
+            await upgrade(db)
+        finally:
+            await db.dispose()
+        _sqlite_template = path
+    return _sqlite_template

@@ -4,6 +4,7 @@ Redis and NATS when CASEBOOK_TEST_BACKENDS=all (then a missing service fails, ne
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import AsyncIterator
@@ -11,7 +12,13 @@ from typing import AsyncIterator
 import pytest
 
 from casebook.platform.settings import Settings
-from tests.backends import DISTRIBUTED, delete_test_stream, distributed_settings, reset_distributed
+from tests.backends import (
+    DISTRIBUTED,
+    delete_test_stream,
+    distributed_settings,
+    migrated_sqlite_template,
+    reset_distributed,
+)
 
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
 
@@ -30,13 +37,21 @@ def embedded_settings(tmp_path: Path, **changes: object) -> Settings:
 
 
 @pytest.fixture
-async def settings(backend: str, tmp_path: Path) -> AsyncIterator[Settings]:
-    """Settings for one test on the chosen backend, with its state wiped."""
+async def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Settings]:
+    """Settings for one test on the chosen backend, with its state wiped: a copy of a migrated SQLite
+    database, or the worker's PostgreSQL database with its tables emptied (`@pytest.mark.fresh_schema`: an
+    empty database, for tests of the migrations themselves)."""
+    fresh_schema = request.node.get_closest_marker("fresh_schema") is not None
     if backend == "embedded":
-        yield embedded_settings(tmp_path)
+        settings = embedded_settings(tmp_path)
+        if not fresh_schema:
+            target = Path(settings.database_url.removeprefix("sqlite+aiosqlite:///"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(await migrated_sqlite_template(), target)
+        yield settings
         return
     settings = distributed_settings(tmp_path, secret_key=TEST_SECRET_KEY, run_id=uuid.uuid4().hex[:10])
-    await reset_distributed(settings)
+    await reset_distributed(settings, fresh_schema=fresh_schema)
     yield settings
     await delete_test_stream(settings)
 

@@ -1,5 +1,6 @@
 """One migration history that builds exactly the tables the models declare, on both dialects."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -15,6 +16,7 @@ def test_the_history_is_one_line() -> None:
     assert len(script.get_bases()) == 1
 
 
+@pytest.mark.fresh_schema
 async def test_migrations_match_the_models_and_are_idempotent(settings) -> None:
     db = open_database(settings.database_url)
     try:
