@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from casebook.apps.cashapp import rules
 from casebook.apps.cashapp.models import CashtagRow, PaymentRow, ProfileRow
 from casebook.engines import ledger, payments
 from casebook.platform.errors import Conflict, Invalid, NotFound
+from casebook.platform.identity import first_use
 from casebook.platform.identity import rules as identity_rules
 from casebook.platform.identity import service as identity
 from casebook.platform.identity.models import Account
@@ -24,7 +24,6 @@ from casebook.platform.uow import UnitOfWork
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
 
-PROFILE_CREATE_ATTEMPTS_MAX = 3  # racing first requests of one account: the losers read the winner's profile
 BANK_LINK_NAME = "Simulated Checking"
 
 
@@ -42,26 +41,15 @@ def wallet_code(account_id: int) -> str:
 
 
 async def ensure_profile(platform: Platform, account: AuthenticatedAccount) -> ProfileRow:
-    """The caller's profile, created on first use; safe when several first requests race.
+    """The caller's profile, created on first use; safe when several first requests race (a derived name
+    taken by another account at the same moment is picked again)."""
+    async def find(uow: UnitOfWork) -> ProfileRow | None:
+        return await uow.session.get(ProfileRow, account.id, populate_existing=True)
 
-    Creation locks the caller's identity row first, so racing first requests of one account queue up
-    behind the one that creates the profile and then simply read it (SQLite's BEGIN IMMEDIATE already
-    serializes writers; on PostgreSQL the row lock does)."""
-    for _attempt in range(PROFILE_CREATE_ATTEMPTS_MAX):
-        async with platform.reader() as reader:
-            found = await reader.session.get(ProfileRow, account.id)
-        if found is not None:
-            return found
-        try:
-            async with platform.uow() as uow:
-                await uow.session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
-                existing = await uow.session.get(ProfileRow, account.id, populate_existing=True)
-                if existing is not None:
-                    return existing
-                return await create_profile(uow, account=account)
-        except IntegrityError:  # another account took the derived cashtag at the same moment: pick again
-            continue
-    raise Conflict("Your CashApp profile is being created by another request; retry shortly.")
+    async def create(uow: UnitOfWork) -> ProfileRow:
+        return await create_profile(uow, account=account)
+
+    return await first_use.ensure_record(platform, account.id, find=find, create=create, what="CashApp profile")
 
 
 async def create_profile(uow: UnitOfWork, *, account: AuthenticatedAccount) -> ProfileRow:

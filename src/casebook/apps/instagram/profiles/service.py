@@ -13,15 +13,14 @@ from casebook.apps.instagram import audience, events, rules
 from casebook.apps.instagram.models import ProfileRow
 from casebook.engines import media, social
 from casebook.platform.errors import Conflict, Invalid, NotFound
+from casebook.platform.identity import first_use
 from casebook.platform.identity import service as identity
-from casebook.platform.identity.models import Account
 from casebook.platform.identity.principal import AuthenticatedAccount
 from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
 
-PROFILE_CREATE_ATTEMPTS_MAX = 5
 USERNAME_SUFFIX_ATTEMPTS_MAX = 20
 
 
@@ -30,22 +29,15 @@ class UsernameTaken(Conflict):
 
 
 async def ensure_profile(platform: Platform, account: AuthenticatedAccount) -> ProfileRow:
-    """The caller's profile, created on first use; racing first requests create it once."""
-    for _attempt in range(PROFILE_CREATE_ATTEMPTS_MAX):
-        async with platform.reader() as reader:
-            found = await reader.session.get(ProfileRow, account.id)
-        if found is not None:
-            return found
-        try:
-            async with platform.uow() as uow:
-                await uow.session.execute(select(Account.id).where(Account.id == account.id).with_for_update())
-                existing = await uow.session.get(ProfileRow, account.id, populate_existing=True)
-                if existing is not None:
-                    return existing
-                return await create_profile(uow, account=account)
-        except IntegrityError:  # another account took the derived username at the same moment: pick again
-            continue
-    raise Conflict("Your Instagram profile is being created by another request; retry shortly.")
+    """The caller's profile, created on first use; safe when several first requests race (a derived name
+    taken by another account at the same moment is picked again)."""
+    async def find(uow: UnitOfWork) -> ProfileRow | None:
+        return await uow.session.get(ProfileRow, account.id, populate_existing=True)
+
+    async def create(uow: UnitOfWork) -> ProfileRow:
+        return await create_profile(uow, account=account)
+
+    return await first_use.ensure_record(platform, account.id, find=find, create=create, what="Instagram profile")
 
 
 async def create_profile(uow: UnitOfWork, *, account: AuthenticatedAccount, is_private: bool = False,
