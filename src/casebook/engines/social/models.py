@@ -67,3 +67,6 @@ class CounterRow(Base):
     account_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     followers_count: Mapped[int] = mapped_column(BigInteger)
     following_count: Mapped[int] = mapped_column(BigInteger)
+
+    # Readers find the few accounts over the fan-out threshold from here (predicates.followed_with_followers_over).
+    __table_args__ = (Index("ix_social_counters_followers", "network", "followers_count"),)

@@ -126,7 +126,8 @@ async def test_a_hashtag_page_costs_the_same_queries_for_3_or_12_posts(client, p
         await uow.session.execute(text("SELECT 1"))  # the read transaction is open before counting
         mine = (await uow.session.connection()).sync_connection  # not the background consumers' statements
         counts = []
-        for tag, expected in (("few", 3), ("many", 12)):
+        # Twice: the first round also builds the bodies of posts not shown yet (views.py), a few more queries.
+        for tag, expected in (("few", 3), ("many", 12), ("few", 3), ("many", 12)):
             statements: list[str] = []
 
             def count(connection, _cursor, statement, *_args, statements=statements) -> None:
@@ -141,6 +142,6 @@ async def test_a_hashtag_page_costs_the_same_queries_for_3_or_12_posts(client, p
                 event.remove(engine, "before_cursor_execute", count)
             counts.append(len(statements))
             assert len(found.posts) == expected
-        # the tag, one scan, the authors' privacy, then hydrate_posts' fixed few
-        assert counts[0] == counts[1] <= 10, counts
+        # the tag, one scan, the authors' privacy, then hydrate_posts' one query
+        assert counts[2] == counts[3] <= 4, counts
         assert await uow.session.scalar(select(PlaceRow.id)) is None

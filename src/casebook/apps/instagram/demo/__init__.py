@@ -8,7 +8,8 @@ multi-row INSERTs with the demo password hashed once; then counters are set to C
 filled, and a little live activity (likes, comments, follows, DMs for ada) goes through the services so that
 its notifications are real. Every demo account signs in with the password `casebook-demo`.
 
-`CASEBOOK_DEMO_INSTAGRAM_PEOPLE` scales it (default 3,000, at least 40). Idempotent: once the demo's marker
+`CASEBOOK_DEMO_INSTAGRAM_PEOPLE` scales it (default 3,000, at least 40), `CASEBOOK_DEMO_INSTAGRAM_ARCHIVE` the
+older posts of every poster (default 150: a month to two years old, outside every timeline). Idempotent: once the demo's marker
 account exists, a rerun adds nothing.
 """
 
@@ -34,6 +35,7 @@ from casebook.platform.identity.models import Account
 DEMO_PASSWORD = "casebook-demo"  # the same demo accounts as the other apps: one identity across apps
 PEOPLE_ENV = "CASEBOOK_DEMO_INSTAGRAM_PEOPLE"
 PEOPLE_DEFAULT = 3_000
+ARCHIVE_ENV = "CASEBOOK_DEMO_INSTAGRAM_ARCHIVE"  # older posts per poster (world.ARCHIVE_PER_POSTER by default)
 MARKER_USERNAME = world_plan.CELEBRITIES[0]  # written in the one transaction with everything else
 UPLOADS_PER_TRANSACTION = 10
 MEDIA_WAIT_S = 900.0  # a few hundred photos rendered by one consumer on a busy 2-core machine
@@ -53,7 +55,8 @@ async def load(platform: Platform, progress: DemoProgress) -> None:
     if done is not None:
         progress(DEMO_STEPS)
         return
-    plan = world_plan.plan(people_count=people_count(), now=platform.clock.now())
+    plan = world_plan.plan(people_count=people_count(), now=platform.clock.now(), archive_per_poster=max(0, int(
+        os.environ.get(ARCHIVE_ENV, world_plan.ARCHIVE_PER_POSTER))))
     progress(1)
     account_ids, existing_accounts, existing_profiles = await _account_ids(platform, plan)
     media_ids = await _upload_photos(platform, plan, account_ids)

@@ -31,6 +31,10 @@ ADA_FOLLOWEES = 400  # the benchmark reads the feed of an account following seve
 PRIVATE_SHARE = 0.06
 REQUEST_SHARE = 0.15  # of the would-be followers of a private account, this share is still pending
 POST_WINDOW = timedelta(days=28)  # inside the feed's 30-day rebuild window
+# Posters' older posts, a month to two years old: outside every timeline (rebuilds reach back 30 days), but a
+# fan-out-on-read feed query has to sort through them, as it would through anyone's real history.
+ARCHIVE_PER_POSTER = 150
+ARCHIVE_SPAN = timedelta(days=730)
 LIKE_RATE_MEDIAN = 0.06  # likes per follower of the author
 COMMENTS_PER_LIKE = 0.08
 SAVES_PER_LIKE = 0.04
@@ -119,8 +123,9 @@ class World:
     story_views: list[tuple[int, int, datetime]]  # story, viewer
 
 
-def plan(*, people_count: int, now: datetime, seed: int = SEED) -> World:
-    """The whole demo for `people_count` people (at least 40), ada at index 0."""
+def plan(*, people_count: int, now: datetime, seed: int = SEED, archive_per_poster: int = ARCHIVE_PER_POSTER) -> World:
+    """The whole demo for `people_count` people (at least 40), ada at index 0; every poster also has
+    `archive_per_poster` older posts."""
     assert people_count >= 40, people_count
     chance = random.Random(seed)
     people = _people(chance, people_count)
@@ -139,6 +144,7 @@ def plan(*, people_count: int, now: datetime, seed: int = SEED) -> World:
     _close_friends(chance, world, followers)
     _images_and_posts(chance, world, followers)
     _engagement(chance, world, followers)
+    _archive(chance, world, followers, per_poster=archive_per_poster)
     _stories(chance, world, followers)
     return world
 
@@ -246,6 +252,18 @@ def _post(chance: random.Random, world: World, author: int, followers: list[list
     return Post(author=author, created_at=world.now - age - timedelta(minutes=1), caption=caption,
                 visibility=visibility, place=chance.randrange(len(PLACES)) if chance.random() < 0.4 else None,
                 images=images, tags=tagged)
+
+
+def _archive(chance: random.Random, world: World, followers: list[list[int]], *, per_poster: int) -> None:
+    """Older posts of everyone who posts, planned after the engagement: the archive gets no likes or comments
+    (the demo's engagement is about the last month), only its rows, hashtags, places and mentions."""
+    posters = list(dict.fromkeys(post.author for post in world.posts))
+    has_list = {owner for owner, _ in world.close_friends}
+    for person in posters:
+        for _ in range(per_poster):
+            post = _post(chance, world, person, followers, has_list=person in has_list)
+            post.created_at = world.now - POST_WINDOW - timedelta(days=2) - ARCHIVE_SPAN * chance.random()
+            world.posts.append(post)
 
 
 def _audience(world: World, post: Post, followers: list[list[int]], cf: dict[int, list[int]]) -> list[int]:

@@ -88,7 +88,7 @@ async def _recent_timeline(uow: UnitOfWork, *, viewer: audience.Viewer, since_ms
         page = await social.timelines.read(uow.cache, network=rules.NETWORK, account_id=viewer.account_id,
                                            before=cursor, limit=social.limits.TIMELINE_PAGE_MAX)
         if page is None:
-            rebuilt = await rebuild_timeline(uow, viewer=viewer)
+            rebuilt = await rebuild_timeline(uow, viewer_id=viewer.account_id)
             return [entry for entry in rebuilt if entry[1] >= since_ms][:feed_rules.RANKED_CANDIDATES_MAX]
         fresh = [entry for entry in page.items if entry[1] >= since_ms]
         entries.extend(fresh)

@@ -31,8 +31,10 @@ async def read_feed(platform: Platform, *, account_id: int, mode: str, cursor: s
     if mode not in FEED_MODES:
         raise Invalid("mode is chronological or ranked.", field="mode", code="mode_invalid")
     async with platform.reader() as uow:
-        viewer = await audience.load_viewer(uow, account_id)
-        read = ranked.read_ranked if mode == "ranked" else timeline.read_chronological
-        result = await read(uow, viewer=viewer, cursor=cursor, limit=limit)
+        if mode == "ranked":
+            result = await ranked.read_ranked(uow, viewer=await audience.load_viewer(uow, account_id), cursor=cursor,
+                                              limit=limit)
+        else:
+            result = await timeline.read_chronological(uow, viewer_id=account_id, cursor=cursor, limit=limit)
     await insights.record_views(platform, account_id, [int(post.id) for post in result.posts])
     return result

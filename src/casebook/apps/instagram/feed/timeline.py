@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Integer, and_, bindparam, or_, select
 
-from casebook.apps.instagram import audience, rules
+from casebook.apps.instagram import rules
 from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.models import CloseFriendRow, PostRow
 from casebook.apps.instagram.posts import views
 from casebook.engines import social
-from casebook.engines.social.models import CounterRow, FollowRow
+from casebook.engines.social import predicates
+from casebook.engines.social.models import FollowRow
+from casebook.platform.db.prepared import PreparedRead
+from casebook.platform.db.types import Snowflake, UTCDateTime
 from casebook.platform.uow import UnitOfWork
 
 TimelineEntry = social.TimelineEntry
@@ -45,33 +49,31 @@ def _newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: (entry[1], entry[0]), reverse=True)
 
 
-async def read_chronological(uow: UnitOfWork, *, viewer: audience.Viewer, cursor: str | None,
-                             limit: int) -> FeedResult:
-    """One page of the chronological feed; the viewer must be signed in."""
-    assert viewer.account_id is not None
+async def read_chronological(uow: UnitOfWork, *, viewer_id: int, cursor: str | None, limit: int) -> FeedResult:
+    """One page of the chronological feed of a signed-in viewer: the timeline's ids from the cache, the pulled
+    authors' from one query, and the posts as the viewer may see them (views.show_posts: one more query when
+    the page is warm). Nothing here loads the viewer's whole follow list."""
     assert 1 <= limit <= feed_rules.FEED_PAGE_SIZE_MAX
     position = social.timelines.decode_cursor(cursor)
-    page = await social.timelines.read(uow.cache, network=rules.NETWORK, account_id=viewer.account_id,
+    page = await social.timelines.read(uow.cache, network=rules.NETWORK, account_id=viewer_id,
                                        before=cursor, limit=limit)
     if page is not None:
         pushed = page.items
     else:  # never built, evicted or expired: rebuild from the database, then page in memory
-        rebuilt = await rebuild_timeline(uow, viewer=viewer)
+        rebuilt = await rebuild_timeline(uow, viewer_id=viewer_id)
         pushed = [entry for entry in rebuilt if _is_older(entry, position)][:limit]
-    pulled = await pulled_entries(uow, viewer_id=viewer.account_id, before=position, limit=limit,
+    pulled = await pulled_entries(uow, viewer_id=viewer_id, before=position, limit=limit,
                                   since=uow.now() - feed_rules.PULLED_WINDOW)
     entries = social.timelines.merge(pushed, pulled, limit)
-    posts = await views.hydrate_posts(uow, viewer, await views.load_posts(uow, [entry[0] for entry in entries]))
+    posts = await views.show_posts(uow, viewer_id, [entry[0] for entry in entries])
     next_cursor = social.timelines.encode_cursor(entries[-1]) if len(entries) == limit else None
     return FeedResult(posts=posts, next_cursor=next_cursor, entries=entries)
 
 
-async def rebuild_timeline(uow: UnitOfWork, *, viewer: audience.Viewer) -> list[TimelineEntry]:
+async def rebuild_timeline(uow: UnitOfWork, *, viewer_id: int) -> list[TimelineEntry]:
     """Fan-out on read, once: the newest REBUILD_ITEMS_MAX posts of the last REBUILD_WINDOW by the viewer and
     the accounts they follow (close-friends posts only from authors whose list has them), stored as the
     viewer's timeline; returned newest first."""
-    assert viewer.account_id is not None
-    viewer_id = viewer.account_id
     followees = select(FollowRow.followee_id).where(FollowRow.network == rules.NETWORK,
                                                     FollowRow.follower_id == viewer_id)
     listing_me = select(CloseFriendRow.owner_id).where(CloseFriendRow.friend_id == viewer_id)
@@ -89,13 +91,25 @@ async def rebuild_timeline(uow: UnitOfWork, *, viewer: audience.Viewer) -> list[
     return entries
 
 
-def _pulled_authors(viewer_id: int) -> Select[tuple[int]]:
-    """The accounts the viewer follows that have more followers than fan-out serves (a subquery)."""
-    return (select(CounterRow.account_id)
-            .join(FollowRow, and_(FollowRow.network == CounterRow.network,
-                                  FollowRow.followee_id == CounterRow.account_id))
-            .where(FollowRow.network == rules.NETWORK, FollowRow.follower_id == viewer_id,
-                   CounterRow.followers_count > feed_rules.FANOUT_FOLLOWERS_MAX))
+def _pulled_filter(viewer_id: Any, followers_min: Any, since: Any) -> list[ColumnElement[bool]]:
+    return [PostRow.author_id.in_(predicates.followed_with_followers_over(rules.NETWORK, viewer_id, followers_min)),
+            PostRow.deleted_at.is_(None),
+            PostRow.visibility != "close_friends",  # pushed to the list, never pulled
+            PostRow.created_at >= since]
+
+
+# The page query of pulled posts, run on the driver (it is part of every feed read). The position is always
+# given: a first page asks for posts older than the end of time.
+_PULLED = PreparedRead(
+    select(PostRow.id, PostRow.created_at)
+    .where(*_pulled_filter(bindparam("viewer_id", type_=Snowflake()), bindparam("followers_min", type_=BigInteger()),
+                           bindparam("since", type_=UTCDateTime())),
+           or_(PostRow.created_at < bindparam("before_at", type_=UTCDateTime()),
+               and_(PostRow.created_at < bindparam("before_next_at", type_=UTCDateTime()),
+                    PostRow.id < bindparam("before_id", type_=Snowflake()))))
+    .order_by(PostRow.created_at.desc(), PostRow.id.desc())
+    .limit(bindparam("rows_max", type_=Integer())))
+_END_OF_TIME = (2**63 - 1, int((datetime(9999, 1, 1, tzinfo=UTC) - _EPOCH).total_seconds() * 1000))
 
 
 async def pulled_entries(uow: UnitOfWork, *, viewer_id: int, before: TimelineEntry | None, limit: int,
@@ -106,22 +120,21 @@ async def pulled_entries(uow: UnitOfWork, *, viewer_id: int, before: TimelineEnt
     SQL orders by the exact time, the timeline by (millisecond, id): they can differ only among posts of
     one millisecond, so when the row after the page shares the last row's millisecond, that millisecond's
     rows are read whole and the page is cut in timeline order."""
-    statement = (select(PostRow.id, PostRow.created_at)
-                 .where(PostRow.author_id.in_(_pulled_authors(viewer_id)), PostRow.deleted_at.is_(None),
-                        PostRow.visibility != "close_friends",  # pushed to the list, never pulled
-                        PostRow.created_at >= since))
-    if before is not None:
-        item_id, sort_key = before
-        statement = statement.where(or_(PostRow.created_at < _moment(sort_key),
-                                        and_(PostRow.created_at < _moment(sort_key + 1), PostRow.id < item_id)))
-    rows = (await uow.session.execute(statement.order_by(PostRow.created_at.desc(), PostRow.id.desc())
-                                      .limit(limit + 1))).all()
-    entries = [social.timelines.entry_of(row.id, row.created_at) for row in rows]
+    before_id, before_ms = before if before is not None else _END_OF_TIME
+    rows = await _PULLED.rows(uow.session, {
+        "viewer_id": viewer_id, "followers_min": feed_rules.FANOUT_FOLLOWERS_MAX, "since": since,
+        "before_at": _moment(before_ms), "before_next_at": _moment(before_ms + 1), "before_id": before_id,
+        "rows_max": limit + 1})
+    entries = [social.timelines.entry_of(post_id, created_at) for post_id, created_at in rows]
     if len(entries) <= limit or entries[limit][1] != entries[limit - 1][1]:
         return _newest_first(entries[:limit])
     boundary_ms = entries[limit - 1][1]
     ties = (await uow.session.execute(
-        statement.where(PostRow.created_at >= _moment(boundary_ms), PostRow.created_at < _moment(boundary_ms + 1))
+        select(PostRow.id, PostRow.created_at)
+        .where(*_pulled_filter(viewer_id, feed_rules.FANOUT_FOLLOWERS_MAX, since),
+               PostRow.created_at >= _moment(boundary_ms), PostRow.created_at < _moment(boundary_ms + 1),
+               or_(PostRow.created_at < _moment(before_ms),
+                   and_(PostRow.created_at < _moment(before_ms + 1), PostRow.id < before_id)))
         .order_by(PostRow.id.desc()).limit(feed_rules.PULLED_TIES_MAX))).all()
     tied = [social.timelines.entry_of(row.id, row.created_at) for row in ties]
     newer = [entry for entry in entries if entry[1] > boundary_ms]

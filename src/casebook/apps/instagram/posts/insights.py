@@ -25,14 +25,19 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 VIEWS_PER_CALL_MAX = 100  # one feed page
-VIEW_QUEUE_MAX = 65_536  # views waiting for the writer; past it new views are dropped, not waited for
-VIEW_BATCH_MAX = 1_024  # views per transaction; they fold into fewer upserted rows
+VIEW_QUEUE_MAX = 16_384  # pages of views waiting for the writer; past it new views are dropped, not waited for
+VIEW_BATCH_MAX = 8_192  # pages of views per transaction; they fold into one upsert row per (post, viewer)
+# The writer gathers views for this long before it writes: a reader scrolling or refreshing is one row, not
+# one per page, and the event loop runs one short write a beat instead of many (a crash loses at most this).
+VIEW_LINGER_S = 0.5
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class View:
-    post_id: int
+class PageView:
+    """One reader shown some posts at one moment (a feed page, a post page): one queue item, however many."""
+
     viewer_id: int
+    post_ids: tuple[int, ...]
     seen_at: datetime
 
 
@@ -40,9 +45,9 @@ class _Recorder:
     """One group-commit writer per platform, and the views it has not committed yet (for `flush`)."""
 
     def __init__(self, platform: Platform) -> None:
-        self.committer: GroupCommitter[View, None] = GroupCommitter(
+        self.committer: GroupCommitter[PageView, None] = GroupCommitter(
             platform, name="instagram.post_views", commit_batch=commit_views, batch_max=VIEW_BATCH_MAX,
-            queue_max=VIEW_QUEUE_MAX)
+            linger_s=VIEW_LINGER_S, queue_max=VIEW_QUEUE_MAX)
         self.pending: set[asyncio.Future[None]] = set()
         self.dropped = 0
 
@@ -64,18 +69,18 @@ def _recorder(platform: Platform) -> _Recorder:
 
 async def record_views(platform: Platform, viewer_id: int | None, post_ids: Iterable[int]) -> None:
     """Count that `viewer_id` was shown `post_ids`. Returns at once: the views are written in batches by one
-    writer; when it is VIEW_QUEUE_MAX behind, views are dropped (insights are estimates, feeds are not)."""
-    if viewer_id is None:
+    writer; when it is VIEW_QUEUE_MAX pages behind, views are dropped (insights are estimates, feeds are not)."""
+    shown = tuple(dict.fromkeys(post_ids))[:VIEWS_PER_CALL_MAX]
+    if viewer_id is None or not shown:
         return
     recorder = _recorder(platform)
-    now = platform.clock.now()
-    for post_id in list(dict.fromkeys(post_ids))[:VIEWS_PER_CALL_MAX]:
-        if recorder.committer.queue.full():
-            recorder.dropped += 1
-            continue
-        future = await recorder.committer.enqueue(View(post_id=post_id, viewer_id=viewer_id, seen_at=now))
-        recorder.pending.add(future)
-        future.add_done_callback(recorder.settle)
+    if recorder.committer.queue.full():
+        recorder.dropped += len(shown)
+        return
+    future = await recorder.committer.enqueue(PageView(viewer_id=viewer_id, post_ids=shown,
+                                                       seen_at=platform.clock.now()))
+    recorder.pending.add(future)
+    future.add_done_callback(recorder.settle)
 
 
 async def flush(platform: Platform) -> None:
@@ -85,25 +90,30 @@ async def flush(platform: Platform) -> None:
         await asyncio.gather(*list(recorder.pending), return_exceptions=True)
 
 
-async def commit_views(uow: UnitOfWork, views: Sequence[View]) -> list[None]:
+async def commit_views(uow: UnitOfWork, pages: Sequence[PageView]) -> list[None]:
     """Fold the batch into one row per (post, viewer), skip the authors' own and deleted posts, and upsert
-    in key order (concurrent writers in other processes lock rows in the same order)."""
-    post_ids = {view.post_id for view in views}
+    them in one statement, in key order (concurrent writers in other processes lock rows in the same order)."""
+    post_ids = {post_id for page in pages for post_id in page.post_ids}
     authors = dict((await uow.session.execute(select(PostRow.id, PostRow.author_id).where(
         PostRow.id.in_(post_ids), PostRow.deleted_at.is_(None)))).all())
     folded: dict[tuple[int, int], tuple[int, datetime, datetime]] = {}
-    for view in views:
-        if authors.get(view.post_id) in (None, view.viewer_id):
-            continue
-        count, first, last = folded.get((view.post_id, view.viewer_id), (0, view.seen_at, view.seen_at))
-        folded[(view.post_id, view.viewer_id)] = (count + 1, min(first, view.seen_at), max(last, view.seen_at))
-    for (post_id, viewer_id), (count, first, last) in sorted(folded.items()):
-        statement = repository.insert_for(uow.session, PostViewRow).values(
-            post_id=post_id, viewer_id=viewer_id, count=count, first_seen_at=first, last_seen_at=last)
-        await uow.session.execute(statement.on_conflict_do_update(
-            index_elements=["post_id", "viewer_id"],
-            set_={"count": PostViewRow.count + count, "last_seen_at": last}))
-    return [None] * len(views)
+    for page in pages:
+        for post_id in page.post_ids:
+            if authors.get(post_id) in (None, page.viewer_id):
+                continue
+            key = (post_id, page.viewer_id)
+            count, first, last = folded.get(key, (0, page.seen_at, page.seen_at))
+            folded[key] = (count + 1, min(first, page.seen_at), max(last, page.seen_at))
+    if not folded:
+        return [None] * len(pages)
+    statement = repository.insert_for(uow.session, PostViewRow)
+    statement = statement.on_conflict_do_update(
+        index_elements=["post_id", "viewer_id"],
+        set_={"count": PostViewRow.count + statement.excluded.count, "last_seen_at": statement.excluded.last_seen_at})
+    await uow.session.execute(statement, [
+        {"post_id": post_id, "viewer_id": viewer_id, "count": count, "first_seen_at": first, "last_seen_at": last}
+        for (post_id, viewer_id), (count, first, last) in sorted(folded.items())])
+    return [None] * len(pages)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -1,69 +1,93 @@
-"""Posts as a viewer sees them: `load_posts` by id and `hydrate_posts` into `PostRead`, in a fixed number of
-queries whatever the page size (the feed, explore, grids, saved and the post page all use it)."""
+"""Posts as a viewer sees them: `load_posts` by id and `hydrate_posts` / `show_posts` into `PostRead` (the feed,
+explore, grids, saved and the post page all use them).
+
+A page is read in two halves. What may change or belongs to the reader comes from ONE query, fresh on every
+read: caption, visibility, counters, the author's name, privacy and avatar, and whether the reader liked or
+saved the post, follows the author, is on the author's close-friends list or is blocked either way; the
+visibility rule (`audience.Viewer`) is applied to exactly that. What never changes once published (media with
+their signed URLs, place, user tags) comes from `bodies`, built once per process and URL window. A steady
+page is one query, two when it shows user tags; posts not seen before add four, avatars not seen one.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+import msgspec
+from sqlalchemy import bindparam, exists, select
 
 from casebook.apps.instagram import audience, rules
-from casebook.apps.instagram.models import (
-    LikeRow,
-    PlaceRow,
-    PostMediaRow,
-    PostRow,
-    ProfileRow,
-    SaveRow,
-    UserTagRow,
-)
+from casebook.apps.instagram.models import CloseFriendRow, LikeRow, PostRow, ProfileRow, SaveRow
+from casebook.apps.instagram.posts import bodies
+from casebook.apps.instagram.posts.post_read import PlaceRead, PostMediaRead, PostRead, UserTagRead
 from casebook.apps.instagram.posts.rules import HYDRATE_POSTS_MAX
-from casebook.apps.instagram.schemas import AccountSummary, Schema
-from casebook.engines import media
-from casebook.engines.media import limits as media_limits
+from casebook.apps.instagram.schemas import AccountSummary
+from casebook.engines.social import predicates
+from casebook.platform.db.prepared import PreparedRead
+from casebook.platform.db.types import Snowflake
 from casebook.platform.uow import UnitOfWork
 
+__all__ = ["PlaceRead", "PostMediaRead", "PostRead", "UserTagRead", "hydrate_posts", "load_posts", "show_posts"]
 
-class UserTagRead(Schema):
-    account: AccountSummary
-    x: float
-    y: float
+_VIEWER = bindparam("viewer_id", type_=Snowflake())
 
-
-class PostMediaRead(Schema):
-    id: str
-    kind: str  # image | video
-    state: str  # processing | ready | failed
-    width: int
-    height: int
-    duration_ms: int | None
-    urls: dict[str, str]  # large/medium/small for photos; mp4 and poster-<size> for videos
-    user_tags: list[UserTagRead]
-
-
-class PlaceRead(Schema):
-    id: str
-    name: str
-    latitude: float | None
-    longitude: float | None
+# The fresh half of a page: one row per existing post, run on the driver (platform/db/prepared.py), in two
+# sizes of id list: a usual page, and the largest.
+def _states(slots: int) -> PreparedRead:
+    return PreparedRead(
+        select(PostRow.id, PostRow.author_id, PostRow.caption, PostRow.visibility, PostRow.like_count,
+               PostRow.comment_count, PostRow.save_count, PostRow.created_at, PostRow.edited_at,
+               ProfileRow.username, ProfileRow.full_name, ProfileRow.is_private, ProfileRow.avatar_media_id,
+               exists().where(LikeRow.post_id == PostRow.id, LikeRow.account_id == _VIEWER).label("liked"),
+               exists().where(SaveRow.account_id == _VIEWER, SaveRow.post_id == PostRow.id).label("saved"),
+               predicates.follows(rules.NETWORK, _VIEWER, PostRow.author_id).label("follows_author"),
+               predicates.blocked_either_way(rules.NETWORK, _VIEWER, PostRow.author_id).label("blocked"),
+               exists().where(CloseFriendRow.owner_id == PostRow.author_id,
+                              CloseFriendRow.friend_id == _VIEWER).label("close_friend"))
+        .join(ProfileRow, ProfileRow.account_id == PostRow.author_id)
+        .where(PreparedRead.id_slots(PostRow.id, "post", slots), PostRow.deleted_at.is_(None)))
 
 
-class PostRead(Schema):
-    id: str
-    author: AccountSummary
+PAGE_SLOTS = 24
+_STATES = {slots: _states(slots) for slots in (PAGE_SLOTS, HYDRATE_POSTS_MAX)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _State:
+    """One row of _STATES."""
+
+    id: int
+    author_id: int
     caption: str
-    hashtags: list[str]
     visibility: str
-    media: list[PostMediaRead]
-    location: PlaceRead | None
     like_count: int
     comment_count: int
     save_count: int
-    viewer_has_liked: bool
-    viewer_has_saved: bool
     created_at: datetime
     edited_at: datetime | None
+    username: str
+    full_name: str
+    is_private: bool
+    avatar_media_id: int | None
+    liked: bool
+    saved: bool
+    follows_author: bool
+    blocked: bool
+    close_friend: bool
+
+
+# Tagged people as the reader may see them: their summary, and whether a block stands between them.
+TAGGED_PER_QUERY = 100
+CAPTIONS_REMEMBERED = 10_000  # hashtags parsed once per caption
+_TAGGED = PreparedRead(
+    select(ProfileRow.account_id, ProfileRow.username, ProfileRow.full_name, ProfileRow.is_private,
+           ProfileRow.avatar_media_id,
+           predicates.blocked_either_way(rules.NETWORK, _VIEWER, ProfileRow.account_id).label("blocked"))
+    .where(PreparedRead.id_slots(ProfileRow.account_id, "account", TAGGED_PER_QUERY)))
 
 
 async def load_posts(uow: UnitOfWork, ids: Iterable[int]) -> list[PostRow]:
@@ -78,90 +102,92 @@ async def load_posts(uow: UnitOfWork, ids: Iterable[int]) -> list[PostRow]:
 
 
 async def hydrate_posts(uow: UnitOfWork, viewer: audience.Viewer, posts: Sequence[PostRow]) -> list[PostRead]:
-    """`posts` as `viewer` sees them, order kept, invisible ones dropped; seven queries for a page of up to
-    HYDRATE_POSTS_MAX posts (a longer list is done a page at a time). Rendition URLs are signed for now."""
-    if len(posts) > HYDRATE_POSTS_MAX:
-        return [read for start in range(0, len(posts), HYDRATE_POSTS_MAX)
-                for read in await hydrate_posts(uow, viewer, posts[start:start + HYDRATE_POSTS_MAX])]
-    candidates = [post for post in posts if post.deleted_at is None]
-    if not candidates:
+    """`posts` as `viewer` sees them, order kept, invisible ones dropped (read afresh: see the module doc)."""
+    return await show_posts(uow, viewer.account_id, [post.id for post in posts])
+
+
+async def show_posts(uow: UnitOfWork, viewer_id: int | None, post_ids: Sequence[int]) -> list[PostRead]:
+    """The posts of `post_ids` as the viewer (None: signed out) sees them, in that order; deleted, missing and
+    invisible ones are left out. A list longer than HYDRATE_POSTS_MAX is read a page at a time."""
+    wanted = list(dict.fromkeys(post_ids))
+    if len(wanted) > HYDRATE_POSTS_MAX:
+        return [read for start in range(0, len(wanted), HYDRATE_POSTS_MAX)
+                for read in await show_posts(uow, viewer_id, wanted[start:start + HYDRATE_POSTS_MAX])]
+    if not wanted:
         return []
-    post_ids = [post.id for post in candidates]
-    media_rows = (await uow.session.scalars(select(PostMediaRow).where(PostMediaRow.post_id.in_(post_ids))
-                                            .order_by(PostMediaRow.post_id, PostMediaRow.position))).all()
-    tag_rows = (await uow.session.scalars(select(UserTagRow).where(UserTagRow.post_id.in_(post_ids)))).all()
-    profiles = await _profiles(uow, {post.author_id for post in candidates} | {tag.account_id for tag in tag_rows})
-    shown = [post for post in candidates if post.author_id in profiles and viewer.can_see_post(
-        post, author_is_private=profiles[post.author_id].is_private)]
+    slots = PAGE_SLOTS if len(wanted) <= PAGE_SLOTS else HYDRATE_POSTS_MAX
+    rows = [_State(*row) for row in await _STATES[slots].rows(uow.session, {
+        "viewer_id": viewer_id, **PreparedRead.slot_values("post", wanted, slots)})]
+    viewer = audience.Viewer(
+        account_id=viewer_id,
+        following_ids=frozenset(row.author_id for row in rows if row.follows_author),
+        blocked_ids=frozenset(row.author_id for row in rows if row.blocked),
+        close_friend_of_ids=frozenset(row.author_id for row in rows if row.close_friend))
+    by_id = {row.id: row for row in rows if viewer.can_see_published(
+        row.author_id, row.visibility, author_is_private=row.is_private)}
+    shown = [by_id[post_id] for post_id in wanted if post_id in by_id]
     if not shown:
         return []
-    shown_ids = [post.id for post in shown]
-    asset_ids = [row.media_id for row in media_rows] + [
-        profile.avatar_media_id for profile in profiles.values() if profile.avatar_media_id is not None]
-    assets = await _assets(uow, asset_ids)
-    place_ids = {post.place_id for post in shown if post.place_id is not None}
-    places = {} if not place_ids else {row.id: row for row in (await uow.session.scalars(
-        select(PlaceRow).where(PlaceRow.id.in_(place_ids)))).all()}
-    liked: set[int] = set()
-    saved: set[int] = set()
-    if viewer.account_id is not None:
-        liked = set((await uow.session.scalars(select(LikeRow.post_id).where(
-            LikeRow.account_id == viewer.account_id, LikeRow.post_id.in_(shown_ids)))).all())
-        saved = set((await uow.session.scalars(select(SaveRow.post_id).where(
-            SaveRow.account_id == viewer.account_id, SaveRow.post_id.in_(shown_ids)))).all())
-    blobs = uow.platform.blobs
-    urls = {asset_id: media.rendition_urls(blobs, asset) for asset_id, asset in assets.items()}
-    summaries = {account_id: _summary(profile, urls) for account_id, profile in profiles.items()}
-    media_by_post: dict[int, list[PostMediaRow]] = {}
-    for row in media_rows:
-        media_by_post.setdefault(row.post_id, []).append(row)
-    tags_by_item: dict[tuple[int, int], list[UserTagRow]] = {}
-    for tag in tag_rows:
-        if tag.account_id in summaries and tag.account_id not in viewer.blocked_ids:
-            tags_by_item.setdefault((tag.post_id, tag.position), []).append(tag)
+    window = bodies.current_window()
+    post_bodies = await bodies.post_bodies(uow, [row.id for row in shown], window=window)
+    tagged_ids = {account_id for row in shown for account_id in post_bodies[row.id].tagged_ids}
+    tagged = await _tagged_people(uow, viewer_id, sorted(tagged_ids)) if tagged_ids else []
+    avatar_ids = {row.avatar_media_id for row in (*shown, *tagged) if row.avatar_media_id is not None}
+    avatars = await bodies.avatar_urls(uow, avatar_ids, window=window) if avatar_ids else {}
+    authors: dict[int, AccountSummary] = {}
+    for row in shown:
+        if row.author_id not in authors:
+            authors[row.author_id] = _summary(row.author_id, row, avatars)
+    people = {row.account_id: _summary(row.account_id, row, avatars) for row in tagged}
     return [PostRead(
-        id=str(post.id), author=summaries[post.author_id], caption=post.caption,
-        hashtags=rules.hashtags_in(post.caption), visibility=post.visibility,
-        media=[_media_read(row, assets.get(row.media_id), urls, summaries, tags_by_item.get((post.id, row.position), []))
-               for row in media_by_post.get(post.id, [])],
-        location=_place_read(places.get(post.place_id)) if post.place_id is not None else None,
-        like_count=post.like_count, comment_count=post.comment_count, save_count=post.save_count,
-        viewer_has_liked=post.id in liked, viewer_has_saved=post.id in saved,
-        created_at=post.created_at, edited_at=post.edited_at) for post in shown]
+        id=str(row.id), author=authors[row.author_id], caption=row.caption, hashtags=list(_hashtags(row.caption)),
+        visibility=row.visibility, media=_media(post_bodies[row.id], people),
+        location=post_bodies[row.id].location, like_count=row.like_count, comment_count=row.comment_count,
+        save_count=row.save_count, viewer_has_liked=bool(row.liked), viewer_has_saved=bool(row.saved),
+        created_at=row.created_at, edited_at=row.edited_at) for row in shown]
 
 
-async def _profiles(uow: UnitOfWork, account_ids: set[int]) -> dict[int, ProfileRow]:
-    rows = (await uow.session.scalars(select(ProfileRow).where(ProfileRow.account_id.in_(account_ids)))).all()
-    return {row.account_id: row for row in rows}
+@functools.lru_cache(maxsize=CAPTIONS_REMEMBERED)
+def _hashtags(caption: str) -> tuple[str, ...]:
+    return tuple(rules.hashtags_in(caption))
 
 
-async def _assets(uow: UnitOfWork, asset_ids: list[int]) -> dict[int, media.MediaAsset]:
-    """One query for a usual page; a page of full carousels with many tagged people takes a few."""
-    wanted = list(dict.fromkeys(asset_ids))
-    found: dict[int, media.MediaAsset] = {}
-    step = media_limits.ASSETS_PER_QUERY_MAX
-    for start in range(0, len(wanted), step):
-        found.update(await media.get_assets(uow, ids=wanted[start:start + step]))
-    return found
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Tagged:
+    """One row of _TAGGED."""
+
+    account_id: int
+    username: str
+    full_name: str
+    is_private: bool
+    avatar_media_id: int | None
+    blocked: bool
 
 
-def _summary(profile: ProfileRow, urls: dict[int, dict[str, str]]) -> AccountSummary:
-    avatar = urls.get(profile.avatar_media_id, {}) if profile.avatar_media_id is not None else {}
-    return AccountSummary.from_profile(profile, avatar_url=avatar.get("small") or avatar.get("medium"))
+async def _tagged_people(uow: UnitOfWork, viewer_id: int | None, account_ids: list[int]) -> list[_Tagged]:
+    """The tagged accounts that exist and are not blocked either way, a query per TAGGED_PER_QUERY."""
+    found = []
+    for start in range(0, len(account_ids), TAGGED_PER_QUERY):
+        chunk = account_ids[start:start + TAGGED_PER_QUERY]
+        found += [_Tagged(*row) for row in await _TAGGED.rows(uow.session, {
+            "viewer_id": viewer_id, **PreparedRead.slot_values("account", chunk, TAGGED_PER_QUERY)})]
+    return [person for person in found if not person.blocked]
 
 
-def _media_read(row: PostMediaRow, asset: media.MediaAsset | None, urls: dict[int, dict[str, str]],
-                summaries: dict[int, AccountSummary], tags: list[UserTagRow]) -> PostMediaRead:
-    user_tags = [UserTagRead(account=summaries[tag.account_id], x=tag.x, y=tag.y) for tag in tags]
-    if asset is None:  # the asset was deleted from the media library: the slot stays, empty
-        return PostMediaRead(id=str(row.media_id), kind="image", state="failed", width=0, height=0,
-                             duration_ms=None, urls={}, user_tags=user_tags)
-    return PostMediaRead(id=str(asset.id), kind=asset.kind, state=asset.state, width=asset.width,
-                         height=asset.height, duration_ms=asset.duration_ms, urls=urls.get(asset.id, {}),
-                         user_tags=user_tags)
+def _summary(account_id: int, row: Any, avatars: dict[int, dict[str, str]]) -> AccountSummary:
+    avatar = avatars.get(row.avatar_media_id, {}) if row.avatar_media_id is not None else {}
+    return AccountSummary(id=str(account_id), username=row.username, full_name=row.full_name,
+                          is_private=row.is_private, avatar_url=avatar.get("small") or avatar.get("medium"))
 
 
-def _place_read(place: PlaceRow | None) -> PlaceRead | None:
-    if place is None:
-        return None
-    return PlaceRead(id=str(place.id), name=place.name, latitude=place.latitude, longitude=place.longitude)
+def _media(body: bodies.PostBody, people: dict[int, AccountSummary]) -> list[PostMediaRead]:
+    """The body's media as shown; the shared read of a slot nobody is tagged in is used as it is."""
+    shown = []
+    for item in body.items:
+        if not item.tags:
+            shown.append(item.media)
+            continue
+        tags = [UserTagRead(account=people[tag.account_id], x=tag.x, y=tag.y)
+                for tag in item.tags if tag.account_id in people]
+        shown.append(msgspec.structs.replace(item.media, user_tags=tags))
+    return shown
