@@ -69,11 +69,11 @@ def statements(platform) -> Iterator[list[str]]:
         if statement.split(None, 1)[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}:
             seen.append(statement)
 
-    engines = {id(engine): engine for engine in (platform.db.writer.sync_engine, platform.db.reader.sync_engine)}
-    for engine in engines.values():
+    engines = [engine.sync_engine for engine in platform.db.pooled_engines]
+    for engine in engines:
         event.listen(engine, "before_cursor_execute", record)
     try:
         yield seen
     finally:
-        for engine in engines.values():
+        for engine in engines:
             event.remove(engine, "before_cursor_execute", record)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -59,13 +60,20 @@ async def test_a_timeline_evicted_under_its_marker_reads_none(platform) -> None:
 async def test_rebuild_and_read_keep_the_timeline_for_its_ttl(platform) -> None:
     cache = platform.cache
     await timelines.rebuild(cache, network=NETWORK, account_id=1, items=[entry(5, 1)])
-    await cache.expire(timelines.timeline_key(NETWORK, 1), 60)
+    key, marker = timelines.timeline_key(NETWORK, 1), timelines._marker_key(NETWORK, 1)
+    await cache.expire(key, 60)
 
     await timelines.read(cache, network=NETWORK, account_id=1)
+    assert await cache.ttl_s(key) <= 60  # touched moments ago by the rebuild: a read leaves the TTLs be
 
-    ttl_s = await cache.ttl_s(timelines.timeline_key(NETWORK, 1))
-    assert ttl_s is not None and ttl_s > 60  # the read touched it back to about TIMELINE_TTL_S
-    assert ttl_s <= limits.TIMELINE_TTL_S
+    # As if the last touch were longer ago than TOUCH_EVERY_S: the next read renews both TTLs.
+    await cache.set(marker, str(int(time.time()) - limits.TOUCH_EVERY_S - 1).encode(), ttl_s=60)
+    assert await timelines.read(cache, network=NETWORK, account_id=1) is not None
+
+    for touched in (key, marker):
+        ttl_s = await cache.ttl_s(touched)
+        assert ttl_s is not None and ttl_s > 60  # back to about TIMELINE_TTL_S
+        assert ttl_s <= limits.TIMELINE_TTL_S
 
 
 async def test_push_reaches_only_active_timelines(platform) -> None:

@@ -68,11 +68,11 @@ def counted_statements(platform: Platform) -> Iterator[list[str]]:
     def count(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
-    engines = {id(engine): engine for engine in (platform.db.writer.sync_engine, platform.db.reader.sync_engine)}
-    for engine in engines.values():
+    engines = [engine.sync_engine for engine in platform.db.pooled_engines]
+    for engine in engines:
         event.listen(engine, "before_cursor_execute", count)
     try:
         yield statements
     finally:
-        for engine in engines.values():
+        for engine in engines:
             event.remove(engine, "before_cursor_execute", count)

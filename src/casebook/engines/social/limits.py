@@ -11,6 +11,7 @@ SUGGESTIONS_MAX = 50
 
 TIMELINE_ITEMS_MAX = 800  # Mastodon's home-feed cap
 TIMELINE_TTL_S = 7 * 24 * 3600  # an account away for a week gets its timeline rebuilt on return
+TOUCH_EVERY_S = 3600  # reads renew a timeline's TTL at most this often (each renewal is two cache writes)
 TIMELINE_PAGE_MAX = 100
 FANOUT_FOLLOWERS_MAX = 10_000  # inclusive: authors with more followers are pulled at read time
 FANOUT_PAGE_MAX = 1_000  # follower ids read and pushed per round

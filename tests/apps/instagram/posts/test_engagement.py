@@ -203,7 +203,7 @@ async def _queries_of_grid(client, platform, headers, *, limit: int) -> int:
         if asyncio.current_task() is request_task and not statement.startswith("BEGIN"):
             statements.append(statement)
 
-    engines = {platform.db.reader.sync_engine, platform.db.writer.sync_engine}
+    engines = [engine.sync_engine for engine in platform.db.pooled_engines]
     for engine in engines:
         event.listen(engine, "before_cursor_execute", count)
     try:
