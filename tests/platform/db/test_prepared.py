@@ -29,14 +29,13 @@ items = Table("test_prepared_items", metadata, Column("id", Snowflake, primary_k
 marks = Table("test_prepared_marks", metadata, Column("item_id", Snowflake, primary_key=True, autoincrement=False),
               Column("by", Integer, primary_key=True, autoincrement=False))
 
-SLOTS = 4
 MOMENT = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
 
-# A constant ("kind"), a typed parameter used twice, a correlated EXISTS, an id list and a LIMIT.
+# A constant ("kind"), a typed parameter, a correlated EXISTS, an id list and a LIMIT.
 by_ids = PreparedRead(
     select(items.c.id, items.c.at, items.c.done,
            exists().where(marks.c.item_id == items.c.id, marks.c.by == bindparam("viewer")).label("marked"))
-    .where(PreparedRead.id_slots(items.c.id, "item", SLOTS), items.c.kind == "thing",
+    .where(PreparedRead.in_ids(items.c.id, "item_ids"), items.c.kind == "thing",
            items.c.at >= bindparam("since", type_=UTCDateTime()))
     .order_by(items.c.id).limit(bindparam("rows_max", type_=Integer())))
 
@@ -58,8 +57,7 @@ async def db(settings: Settings):
 
 
 def _params(ids, **extra):
-    return {"viewer": 7, "since": MOMENT - timedelta(days=1), "rows_max": 10,
-            **PreparedRead.slot_values("item", ids, SLOTS), **extra}
+    return {"viewer": 7, "since": MOMENT - timedelta(days=1), "rows_max": 10, "item_ids": ids, **extra}
 
 
 async def test_rows_come_back_typed_as_through_sqlalchemy(db) -> None:
@@ -73,16 +71,12 @@ async def test_rows_come_back_typed_as_through_sqlalchemy(db) -> None:
     assert rows[0][1].tzinfo is not None
 
 
-async def test_unused_slots_match_nothing_and_the_limit_is_a_parameter(db) -> None:
+async def test_any_length_of_id_list_and_the_limit_is_a_parameter(db) -> None:
     async with db.read() as session:
         assert await by_ids.rows(session, _params([1])) == [(1, MOMENT, True, False)]
         assert await by_ids.rows(session, _params([])) == []
         assert [row[0] for row in await by_ids.rows(session, _params([1, 4], rows_max=1))] == [1]
-
-
-async def test_more_values_than_slots_are_refused() -> None:
-    with pytest.raises(ValueError):
-        PreparedRead.slot_values("item", [1, 2, 3, 4, 5], SLOTS)
+        assert [row[0] for row in await by_ids.rows(session, _params(list(range(1, 500))))] == [1, 4]
 
 
 async def test_it_reads_inside_the_session_transaction_after_flushing(db) -> None:

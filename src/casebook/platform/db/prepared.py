@@ -8,19 +8,30 @@ only the execution to the driver: bind values go through each parameter's bind p
 each column's result processor, so a `UTCDateTime` or a `Boolean` comes back exactly as through the ORM, and
 `before_cursor_execute` listeners (statement counters in tests, tracing) still see every statement.
 
-Lists are fixed-size: `PreparedRead.id_slots(column, name, size)` renders `column IN (:name_0 ... :name_{size-1})`
-and `slot_values(name, ids, size)` fills the unused slots with NULL (which matches nothing), so one compiled
-statement serves every page length. Pending ORM changes are flushed first, as autoflush would.
+A list of ids is one parameter (`PreparedRead.in_ids`), so one compiled statement serves every page length.
+Pending ORM changes are flushed first, as autoflush would.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
+import json
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, bindparam
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Select,
+    Text,
+    TypeDecorator,
+    bindparam,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.sqltypes import NullType
+from sqlalchemy.sql.visitors import InternalTraversal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
@@ -48,16 +59,11 @@ class PreparedRead:
         self._compiled: dict[str, _Compiled] = {}
 
     @staticmethod
-    def id_slots(column: ColumnElement[Any], name: str, size: int) -> ColumnElement[bool]:
-        """`column IN (:name_0, ..., :name_{size-1})`, typed like the column."""
-        return column.in_([bindparam(f"{name}_{index}", type_=column.type) for index in range(size)])
-
-    @staticmethod
-    def slot_values(name: str, values: Sequence[Any], size: int) -> dict[str, Any]:
-        """The parameters of `id_slots(..., name, size)` for `values` (at most `size`)."""
-        if len(values) > size:
-            raise ValueError(f"{len(values)} values for {size} slots")
-        return dict(zip(_slot_names(name, size), [*values, *[None] * (size - len(values))], strict=True))
+    def in_ids(column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+        """`column` is one of the ids bound as `name` (a list of ints): `= ANY($n::BIGINT[])` on PostgreSQL,
+        `IN (SELECT value FROM json_each(?))` on SQLite. One parameter whatever the list's length, so the SQL
+        never changes and PostgreSQL can keep one generic plan for it."""
+        return _InIds(column, bindparam(name, type_=IdList()))
 
     async def rows(self, session: AsyncSession, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         if session.new or session.dirty or session.deleted:
@@ -93,9 +99,45 @@ class PreparedRead:
         return rows
 
 
-@functools.lru_cache(maxsize=64)
-def _slot_names(name: str, size: int) -> tuple[str, ...]:
-    return tuple(f"{name}_{index}" for index in range(size))
+class IdList(TypeDecorator[list[int]]):
+    """A list of integer ids as one bound value: a BIGINT[] on PostgreSQL, a JSON array text on SQLite."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.ARRAY(BigInteger()))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: Sequence[int] | None, dialect: Dialect) -> Any:
+        ids = [int(item) for item in value or ()]
+        return ids if dialect.name == "postgresql" else json.dumps(ids)
+
+
+class _InIds(ColumnElement[bool]):
+    inherit_cache = True
+    # Not Boolean: SQLite, without a native boolean, would render a Boolean expression in WHERE as
+    # `(...) = 1`, which hides the IN from the planner (a full scan instead of primary key lookups).
+    type = NullType()
+
+    def __init__(self, column: ColumnElement[Any], ids: BindParameter[Any]) -> None:
+        self.column = column
+        self.ids = ids
+
+    _traverse_internals: ClassVar[list[tuple[str, InternalTraversal]]] = [
+        ("column", InternalTraversal.dp_clauseelement), ("ids", InternalTraversal.dp_clauseelement)]
+
+
+@compiles(_InIds, "postgresql")
+def _in_ids_postgresql(element: _InIds, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.ids, **kw)})"
+
+
+@compiles(_InIds)
+def _in_ids_default(element: _InIds, compiler: Any, **kw: Any) -> str:
+    ids = compiler.process(element.ids, **kw)
+    return f"{compiler.process(element.column, **kw)} IN (SELECT value FROM json_each({ids}))"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

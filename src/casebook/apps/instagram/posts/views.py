@@ -35,25 +35,19 @@ __all__ = ["PlaceRead", "PostMediaRead", "PostRead", "UserTagRead", "hydrate_pos
 
 _VIEWER = bindparam("viewer_id", type_=Snowflake())
 
-# The fresh half of a page: one row per existing post, run on the driver (platform/db/prepared.py), in two
-# sizes of id list: a usual page, and the largest.
-def _states(slots: int) -> PreparedRead:
-    return PreparedRead(
-        select(PostRow.id, PostRow.author_id, PostRow.caption, PostRow.visibility, PostRow.like_count,
-               PostRow.comment_count, PostRow.save_count, PostRow.created_at, PostRow.edited_at,
-               ProfileRow.username, ProfileRow.full_name, ProfileRow.is_private, ProfileRow.avatar_media_id,
-               exists().where(LikeRow.post_id == PostRow.id, LikeRow.account_id == _VIEWER).label("liked"),
-               exists().where(SaveRow.account_id == _VIEWER, SaveRow.post_id == PostRow.id).label("saved"),
-               predicates.follows(rules.NETWORK, _VIEWER, PostRow.author_id).label("follows_author"),
-               predicates.blocked_either_way(rules.NETWORK, _VIEWER, PostRow.author_id).label("blocked"),
-               exists().where(CloseFriendRow.owner_id == PostRow.author_id,
-                              CloseFriendRow.friend_id == _VIEWER).label("close_friend"))
-        .join(ProfileRow, ProfileRow.account_id == PostRow.author_id)
-        .where(PreparedRead.id_slots(PostRow.id, "post", slots), PostRow.deleted_at.is_(None)))
-
-
-PAGE_SLOTS = 24
-_STATES = {slots: _states(slots) for slots in (PAGE_SLOTS, HYDRATE_POSTS_MAX)}
+# The fresh half of a page: one row per existing post, run on the driver (platform/db/prepared.py).
+_STATES = PreparedRead(
+    select(PostRow.id, PostRow.author_id, PostRow.caption, PostRow.visibility, PostRow.like_count,
+           PostRow.comment_count, PostRow.save_count, PostRow.created_at, PostRow.edited_at,
+           ProfileRow.username, ProfileRow.full_name, ProfileRow.is_private, ProfileRow.avatar_media_id,
+           exists().where(LikeRow.post_id == PostRow.id, LikeRow.account_id == _VIEWER).label("liked"),
+           exists().where(SaveRow.account_id == _VIEWER, SaveRow.post_id == PostRow.id).label("saved"),
+           predicates.follows(rules.NETWORK, _VIEWER, PostRow.author_id).label("follows_author"),
+           predicates.blocked_either_way(rules.NETWORK, _VIEWER, PostRow.author_id).label("blocked"),
+           exists().where(CloseFriendRow.owner_id == PostRow.author_id,
+                          CloseFriendRow.friend_id == _VIEWER).label("close_friend"))
+    .join(ProfileRow, ProfileRow.account_id == PostRow.author_id)
+    .where(PreparedRead.in_ids(PostRow.id, "post_ids"), PostRow.deleted_at.is_(None)))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -81,13 +75,12 @@ class _State:
 
 
 # Tagged people as the reader may see them: their summary, and whether a block stands between them.
-TAGGED_PER_QUERY = 100
 CAPTIONS_REMEMBERED = 10_000  # hashtags parsed once per caption
 _TAGGED = PreparedRead(
     select(ProfileRow.account_id, ProfileRow.username, ProfileRow.full_name, ProfileRow.is_private,
            ProfileRow.avatar_media_id,
            predicates.blocked_either_way(rules.NETWORK, _VIEWER, ProfileRow.account_id).label("blocked"))
-    .where(PreparedRead.id_slots(ProfileRow.account_id, "account", TAGGED_PER_QUERY)))
+    .where(PreparedRead.in_ids(ProfileRow.account_id, "account_ids")))
 
 
 async def load_posts(uow: UnitOfWork, ids: Iterable[int]) -> list[PostRow]:
@@ -115,9 +108,7 @@ async def show_posts(uow: UnitOfWork, viewer_id: int | None, post_ids: Sequence[
                 for read in await show_posts(uow, viewer_id, wanted[start:start + HYDRATE_POSTS_MAX])]
     if not wanted:
         return []
-    slots = PAGE_SLOTS if len(wanted) <= PAGE_SLOTS else HYDRATE_POSTS_MAX
-    rows = [_State(*row) for row in await _STATES[slots].rows(uow.session, {
-        "viewer_id": viewer_id, **PreparedRead.slot_values("post", wanted, slots)})]
+    rows = [_State(*row) for row in await _STATES.rows(uow.session, {"viewer_id": viewer_id, "post_ids": wanted})]
     viewer = audience.Viewer(
         account_id=viewer_id,
         following_ids=frozenset(row.author_id for row in rows if row.follows_author),
@@ -165,13 +156,9 @@ class _Tagged:
 
 
 async def _tagged_people(uow: UnitOfWork, viewer_id: int | None, account_ids: list[int]) -> list[_Tagged]:
-    """The tagged accounts that exist and are not blocked either way, a query per TAGGED_PER_QUERY."""
-    found = []
-    for start in range(0, len(account_ids), TAGGED_PER_QUERY):
-        chunk = account_ids[start:start + TAGGED_PER_QUERY]
-        found += [_Tagged(*row) for row in await _TAGGED.rows(uow.session, {
-            "viewer_id": viewer_id, **PreparedRead.slot_values("account", chunk, TAGGED_PER_QUERY)})]
-    return [person for person in found if not person.blocked]
+    """The tagged accounts that exist and are not blocked either way, in one query."""
+    rows = await _TAGGED.rows(uow.session, {"viewer_id": viewer_id, "account_ids": account_ids})
+    return [person for person in (_Tagged(*row) for row in rows) if not person.blocked]
 
 
 def _summary(account_id: int, row: Any, avatars: dict[int, dict[str, str]]) -> AccountSummary:
