@@ -115,6 +115,12 @@ async def _run_demo(settings: Settings) -> None:
                 await app.demo(platform, lambda steps, task=task: progress.advance(task, steps))
                 progress.update(task, completed=app.demo_steps or 1, total=app.demo_steps or 1)
         await platform.bus.drain(timeout_s=120)
+        if not platform.db.is_sqlite:
+            # Statistics for the planner now, not whenever autovacuum gets to it: a server started right after
+            # a bulk load would otherwise plan its first queries against empty tables.
+            async with platform.db.writer.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.exec_driver_sql("ANALYZE")
     if not selected:
         console.print("no served app has demo data yet")
 
