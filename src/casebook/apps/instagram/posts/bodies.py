@@ -16,7 +16,7 @@ import math
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sqlalchemy import select
@@ -73,6 +73,18 @@ class _WindowedLru(Generic[Value]):
             return None
         return item[1]
 
+    def split(self, keys: Iterable[int], window: int) -> tuple[dict[int, Value], list[int]]:
+        """The values held for `keys` in this window, and the keys missing."""
+        found: dict[int, Value] = {}
+        missing: list[int] = []
+        for key in keys:
+            value = self.get(key, window)
+            if value is None:
+                missing.append(key)
+            else:
+                found[key] = value
+        return found, missing
+
     def put(self, key: int, window: int, value: Value) -> None:
         self._items[key] = (window, value)
         self._items.move_to_end(key)
@@ -105,14 +117,7 @@ def current_window() -> int:
 async def post_bodies(uow: UnitOfWork, post_ids: Sequence[int], *, window: int) -> dict[int, PostBody]:
     """The bodies of `post_ids` (existing posts), from the cache or, for the missing ones, in four queries."""
     caches = _caches_of(uow.platform)
-    found: dict[int, PostBody] = {}
-    missing: list[int] = []
-    for post_id in post_ids:
-        body = caches.bodies.get(post_id, window)
-        if body is None:
-            missing.append(post_id)
-        else:
-            found[post_id] = body
+    found, missing = caches.bodies.split(post_ids, window)
     if missing:
         for post_id, body in (await _load_bodies(uow, missing)).items():
             found[post_id] = body
@@ -125,14 +130,7 @@ async def avatar_urls(uow: UnitOfWork, asset_ids: set[int], *, window: int) -> d
     """Signed rendition URLs of avatar assets, from the cache or in one query for the missing ones; an asset
     that no longer exists has none."""
     caches = _caches_of(uow.platform)
-    found: dict[int, dict[str, str]] = {}
-    missing: list[int] = []
-    for asset_id in asset_ids:
-        urls = caches.avatars.get(asset_id, window)
-        if urls is None:
-            missing.append(asset_id)
-        else:
-            found[asset_id] = urls
+    found, missing = caches.avatars.split(asset_ids, window)
     if missing:
         for asset_id, asset in (await _assets(uow, missing)).items():
             urls = found[asset_id] = _urls(uow, asset)
