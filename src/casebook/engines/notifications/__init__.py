@@ -1,5 +1,6 @@
 """Notifications for any product: grouped while unread ("alice and 12 others liked your post"), withdrawn
-on undo, listed newest-active first, counted for the badge, marked read, and pushed live after commit.
+on undo or when their subject or actor is gone, listed newest-active first, counted for the badge, marked
+read, and pushed live after commit.
 
 Apps write `from casebook.engines import notifications`, call `notifications.notify(uow, network="instagram",
 ...)` from their event consumers, render the text themselves (they know the usernames), and add
@@ -16,9 +17,10 @@ from casebook.engines.notifications.inbox import (
 )
 from casebook.engines.notifications.jobs import jobs
 from casebook.engines.notifications.model import Notification, NotificationPage, as_json
+from casebook.engines.notifications.removal import remove_about, withdraw_actor
 
 __all__ = [
     "GroupContended", "InvalidNotification", "Notification", "NotificationPage",
-    "as_json", "jobs", "list_notifications", "mark_read", "notify", "purge_notifications", "unread_count",
-    "withdraw",
+    "as_json", "jobs", "list_notifications", "mark_read", "notify", "purge_notifications", "remove_about",
+    "unread_count", "withdraw", "withdraw_actor",
 ]

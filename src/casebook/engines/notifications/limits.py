@@ -21,3 +21,5 @@ UNREAD_COUNTED_MAX = 100
 RETENTION_S = 90 * 24 * 3600
 PURGE_EVERY_S = 60
 PURGE_BATCH_MAX = 1_000  # notifications deleted per run: 1.4 M a day, in short transactions
+# Lines taken back at once about one deleted subject or one blocked actor; any beyond stay hidden by the app.
+REMOVED_PER_CALL_MAX = 1_000

@@ -38,6 +38,7 @@ class NotificationRow(Base):
         Index("ix_notifications_recipient_is_read", "network", "recipient_id", "is_read"),
         Index("uq_notifications_open_group_key", "network", "recipient_id", "open_group_key", unique=True),
         Index("ix_notifications_updated_at", "updated_at"),  # the retention purge
+        Index("ix_notifications_subject", "network", "subject_id"),  # removal.remove_about
     )
 
 

@@ -88,10 +88,15 @@ async def test_nobody_hears_of_a_post_they_cannot_see(client, platform) -> None:
 async def test_a_deleted_post_leaves_the_activity_list(client, platform) -> None:
     alice = await instagram_user(client, "alice")
     bob = await instagram_user(client, "bob")
+    carol = await instagram_user(client, "carol")
     post = await publish_post(client, bob, caption="hey @alice")
+    assert (await client.post(f"{API}/posts/{post['id']}/like", headers=carol)).status_code == 200
     assert await texts(client, platform, alice) == ["bob mentioned you in a post"]
+    assert await texts(client, platform, bob) == ["carol liked your post"]
     assert (await client.delete(f"{API}/posts/{post['id']}", headers=bob)).status_code == 200
-    assert await texts(client, platform, alice) == []
+    for reader in (alice, bob):  # gone from the list and from the badge, for everyone it was about
+        page = await activity(client, platform, reader)
+        assert page["items"] == [] and page["unread_count"] == 0
 
 
 async def test_blocks_stop_notifications_and_hide_what_was_there(client, platform) -> None:
@@ -100,13 +105,17 @@ async def test_blocks_stop_notifications_and_hide_what_was_there(client, platfor
     await follow(client, bob, "alice")
     await publish_post(client, bob, caption="look @alice")
     assert await texts(client, platform, alice) == ["bob mentioned you in a post", "bob started following you"]
+    await follow(client, await instagram_user(client, "carol"), "alice")
     assert (await client.post(f"{API}/users/bob/block", headers=alice)).status_code == 200
-    assert await texts(client, platform, alice) == []
+    page = await activity(client, platform, alice)
+    # bob is out of the follow line (carol stays) and his mention is gone: the badge counts what is shown
+    assert [item["text"] for item in page["items"]] == ["carol started following you"]
+    assert page["unread_count"] == 1
     await publish_post(client, bob, caption="again @alice")
     refused = await client.post(f"{API}/users/alice/follow", headers=bob)
     assert refused.status_code == 404
     page = await activity(client, platform, alice)
-    assert page["items"] == []
+    assert [item["text"] for item in page["items"]] == ["carol started following you"]
 
 
 async def test_unread_count_and_read_marks(client, platform) -> None:

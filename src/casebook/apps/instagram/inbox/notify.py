@@ -206,6 +206,25 @@ async def on_follow_approved(uow: UnitOfWork, payload: dict[str, Any]) -> None:
                                    actor_id=followee_id, group_key=f"follow_approved:{followee_id}")
 
 
+# -- things gone: a deleted post, a block -------------------------------------------------------------
+
+async def on_post_deleted(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """Every line about the post goes (likes, comments, mentions, tags), so no badge counts what nobody can
+    open. The author is locked first: a like handler still running beside this one finishes before."""
+    await _lock_recipient(uow, int(payload["author_id"]))
+    await notifications.remove_about(uow, network=NETWORK, subject_id=int(payload["post_id"]),
+                                     kinds=sorted(rules.POST_KINDS))
+
+
+async def on_blocked(uow: UnitOfWork, payload: dict[str, Any]) -> None:
+    """Neither side hears from the other any more: each is taken out of the other's unread groups."""
+    blocker_id, blocked_id = int(payload["blocker_id"]), int(payload["blocked_id"])
+    for account_id in sorted((blocker_id, blocked_id)):  # the same lock order as any other pair
+        await _lock_recipient(uow, account_id)
+    await notifications.withdraw_actor(uow, network=NETWORK, recipient_id=blocker_id, actor_id=blocked_id)
+    await notifications.withdraw_actor(uow, network=NETWORK, recipient_id=blocked_id, actor_id=blocker_id)
+
+
 def _ids(values: Any) -> list[int]:
     return [int(value) for value in values or ()]
 
@@ -219,6 +238,7 @@ _HANDLERS = {
     events.POST_UNLIKED: on_post_unliked,
     events.POST_PUBLISHED: on_post_published,
     events.POST_UPDATED: on_post_updated,
+    events.POST_DELETED: on_post_deleted,
     events.COMMENT_ADDED: on_comment_added,
     events.COMMENT_DELETED: on_comment_deleted,
     social.FOLLOWED: on_followed,
@@ -227,6 +247,7 @@ _HANDLERS = {
     social.FOLLOW_REQUEST_CANCELLED: on_follow_request_answered,
     social.FOLLOW_DENIED: on_follow_request_answered,
     social.FOLLOW_APPROVED: on_follow_approved,
+    social.BLOCKED: on_blocked,
 }
 
 consumers = [Consumer(name="instagram.notify", subjects=tuple(_HANDLERS), handler=on_event)]
