@@ -16,6 +16,11 @@ from sqlalchemy import ColumnElement, Exists, Select, and_, exists, or_, select
 from casebook.engines.social.models import BlockRow, CounterRow, FollowRow
 
 
+def followees(network: str, viewer_id: Any) -> Select[tuple[int]]:
+    """The accounts the viewer follows (a subquery of ids, for `column.in_(...)`)."""
+    return select(FollowRow.followee_id).where(FollowRow.network == network, FollowRow.follower_id == viewer_id)
+
+
 def follows(network: str, viewer_id: Any, subject: ColumnElement[int]) -> Exists:
     """The viewer follows `subject`."""
     return exists().where(FollowRow.network == network, FollowRow.follower_id == viewer_id,

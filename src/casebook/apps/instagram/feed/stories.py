@@ -20,7 +20,7 @@ from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.models import ProfileRow, StoryRow, StoryViewRow
 from casebook.apps.instagram.profiles import service as profiles
 from casebook.engines import media
-from casebook.engines.social.models import FollowRow
+from casebook.engines.social import predicates
 from casebook.platform.errors import Invalid, NotFound
 from casebook.platform.http.pagination import Cursors
 from casebook.platform.uow import UnitOfWork
@@ -154,8 +154,7 @@ async def read_tray(uow: UnitOfWork, *, viewer: audience.Viewer) -> list[TrayEnt
     those with unseen stories first, then by their newest story. Five queries whatever the size."""
     assert viewer.account_id is not None
     viewer_id = viewer.account_id
-    followees = select(FollowRow.followee_id).where(FollowRow.network == rules.NETWORK,
-                                                    FollowRow.follower_id == viewer_id)
+    followees = predicates.followees(rules.NETWORK, viewer_id)
     rows = list((await uow.session.scalars(
         select(StoryRow).where(or_(StoryRow.author_id.in_(followees), StoryRow.author_id == viewer_id),
                                _live(uow.now()))

@@ -22,7 +22,6 @@ from casebook.apps.instagram.models import CloseFriendRow, PostRow
 from casebook.apps.instagram.posts import views
 from casebook.engines import social
 from casebook.engines.social import predicates
-from casebook.engines.social.models import FollowRow
 from casebook.platform.db.prepared import PreparedRead
 from casebook.platform.db.types import Snowflake, UTCDateTime
 from casebook.platform.uow import UnitOfWork
@@ -75,8 +74,7 @@ async def rebuild_timeline(uow: UnitOfWork, *, viewer_id: int) -> list[TimelineE
     """Fan-out on read, once: the newest REBUILD_ITEMS_MAX posts of the last REBUILD_WINDOW by the viewer and
     the accounts they follow (close-friends posts only from authors whose list has them), stored as the
     viewer's timeline; returned newest first."""
-    followees = select(FollowRow.followee_id).where(FollowRow.network == rules.NETWORK,
-                                                    FollowRow.follower_id == viewer_id)
+    followees = predicates.followees(rules.NETWORK, viewer_id)
     listing_me = select(CloseFriendRow.owner_id).where(CloseFriendRow.friend_id == viewer_id)
     statement = (select(PostRow.id, PostRow.created_at)
                  .where(or_(PostRow.author_id.in_(followees), PostRow.author_id == viewer_id),
@@ -149,12 +147,11 @@ async def pulled_entries(uow: UnitOfWork, *, viewer_id: int, before: TimelineEnt
 
 
 async def feed_by_fanout_on_read(uow: UnitOfWork, viewer_id: int, limit: int) -> list[PostRow]:
-    """The naive baseline the benchmark compares against: one query over the posts table joined to the
-    viewer's follows, newest first, no timeline (visibility is left to hydrate_posts, as on the real path)."""
+    """The naive baseline the benchmark compares against: one query over the posts table of everyone the
+    viewer follows, newest first, no timeline (visibility is left to show_posts, as on the real path)."""
     statement = (select(PostRow)
-                 .join(FollowRow, and_(FollowRow.network == rules.NETWORK, FollowRow.follower_id == viewer_id,
-                                       FollowRow.followee_id == PostRow.author_id))
-                 .where(PostRow.deleted_at.is_(None))
+                 .where(PostRow.author_id.in_(predicates.followees(rules.NETWORK, viewer_id)),
+                        PostRow.deleted_at.is_(None))
                  .order_by(PostRow.created_at.desc(), PostRow.id.desc())
                  .limit(limit))
     return list((await uow.session.scalars(statement)).all())
