@@ -57,3 +57,31 @@ async def test_concurrent_follows_of_one_account_count_each_follower_once(platfo
         assert await social.counts(uow, network=NETWORK, account_ids=[1]) == {1: social.Counts(followers_count=40)}
     stored, recomputed = await counters_match_edges(platform)
     assert stored == recomputed
+
+
+async def test_a_follow_racing_a_block_never_lands_after_it(platform) -> None:
+    """Follows both ways and a block of one pair at once, many rounds: whatever the order, a blocked pair
+    ends with no follow between them, and two blocks of one pair at once both succeed."""
+
+    async def follow(follower_id: int, followee_id: int) -> None:
+        try:
+            async with platform.uow() as uow:
+                await social.follow(uow, network=NETWORK, follower_id=follower_id, followee_id=followee_id,
+                                    requires_approval=False)
+        except social.Blocked:
+            pass
+
+    async def block(blocker_id: int, blocked_id: int) -> None:
+        async with platform.uow() as uow:
+            await social.block(uow, network=NETWORK, blocker_id=blocker_id, blocked_id=blocked_id)
+
+    for round_number in range(12):
+        a, b = 100 + 2 * round_number, 101 + 2 * round_number
+        await asyncio.gather(follow(a, b), follow(b, a), block(a, b), block(b, a), follow(a, b))
+        async with platform.reader() as uow:
+            relationship = await social.relationship(uow, network=NETWORK, viewer_id=a, other_id=b)
+        assert relationship.is_blocking and relationship.is_blocked_by
+        assert not relationship.is_following and not relationship.is_followed_by
+
+    stored, recomputed = await counters_match_edges(platform)
+    assert stored == recomputed

@@ -95,6 +95,7 @@ async def follow(uow: UnitOfWork, *, network: str, follower_id: int, followee_id
     if follower_id == followee_id:
         raise SelfFollow()
     session = uow.session
+    await repository.lock_pair(session, network=network, a=follower_id, b=followee_id)
     if await repository.is_blocked_either_way(session, network=network, a=follower_id, b=followee_id):
         raise Blocked()
     if await repository.is_following(session, network=network, follower_id=follower_id, followee_id=followee_id):
@@ -164,6 +165,12 @@ async def list_follow_requests(uow: UnitOfWork, *, network: str, target_id: int,
 async def approve_follow_request(uow: UnitOfWork, *, network: str, target_id: int, request_id: int) -> int:
     """Turn the request into a follow; the requester's id. A request that is not the target's: NotFound."""
     _check_network(network)
+    requester_id = await repository.request_requester(uow.session, network=network, target_id=target_id,
+                                                      request_id=request_id)
+    if requester_id is None:
+        raise FollowRequestNotFound()
+    # The pair lock before the request's row lock, in the order block takes them (no deadlock between them).
+    await repository.lock_pair(uow.session, network=network, a=requester_id, b=target_id)
     answered = await repository.delete_request(uow.session, network=network, target_id=target_id,
                                                request_id=request_id)
     if answered is None:
@@ -178,6 +185,12 @@ async def approve_follow_request(uow: UnitOfWork, *, network: str, target_id: in
 async def deny_follow_request(uow: UnitOfWork, *, network: str, target_id: int, request_id: int) -> int:
     """Delete the request; the requester's id. A request that is not the target's: NotFound."""
     _check_network(network)
+    requester_id = await repository.request_requester(uow.session, network=network, target_id=target_id,
+                                                      request_id=request_id)
+    if requester_id is None:
+        raise FollowRequestNotFound()
+    # The pair lock before the request's row lock, in the order block takes them (no deadlock between them).
+    await repository.lock_pair(uow.session, network=network, a=requester_id, b=target_id)
     answered = await repository.delete_request(uow.session, network=network, target_id=target_id,
                                                request_id=request_id)
     if answered is None:
@@ -195,6 +208,7 @@ async def block(uow: UnitOfWork, *, network: str, blocker_id: int, blocked_id: i
     if blocker_id == blocked_id:
         raise SelfBlock()
     session = uow.session
+    await repository.lock_pair(session, network=network, a=blocker_id, b=blocked_id)
     if not await repository.insert_block(session, network=network, blocker_id=blocker_id, blocked_id=blocked_id,
                                          created_at=uow.now()):
         return False

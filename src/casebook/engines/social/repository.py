@@ -3,6 +3,7 @@ counter upserts, and the bounded reads behind lists, relationships and suggestio
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,25 @@ def _pair(table: Any, left: str, right: str, network: str, a: int, b: int) -> An
     """Rows of `network` linking a and b in either direction."""
     return and_(table.c.network == network, or_(and_(table.c[left] == a, table.c[right] == b),
                                                 and_(table.c[left] == b, table.c[right] == a)))
+
+
+# -- the pair lock --------------------------------------------------------------------------------
+
+async def lock_pair(session: AsyncSession, *, network: str, a: int, b: int) -> None:
+    """Serialize every change between two accounts until the transaction ends. Without it, on PostgreSQL, a
+    follow that checked for a block just before the block committed landed just after it, and two blocks of
+    one pair at once could deadlock on each other's rows. One advisory lock per (network, pair), taken first
+    by follow, block and approve; SQLite has a single writer and needs none."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    low, high = sorted((a, b))
+    digest = hashlib.blake2b(f"{network}:{low}:{high}".encode(), digest_size=8).digest()
+    await session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, "big", signed=True))))
+
+
+async def request_requester(session: AsyncSession, *, network: str, target_id: int, request_id: int) -> int | None:
+    return await session.scalar(select(requests.c.requester_id).where(
+        requests.c.network == network, requests.c.target_id == target_id, requests.c.id == request_id))
 
 
 # -- edges ---------------------------------------------------------------------------------------
