@@ -15,7 +15,8 @@ PROFILE_UPDATED = PREFIX + "profile_updated"  # account_id, username, was_privat
 # post_id, author_id, visibility, created_at (ISO), hashtags [str], mention_ids [int], tagged_ids [int],
 # place_id (int | None)
 POST_PUBLISHED = PREFIX + "post_published"
-POST_UPDATED = PREFIX + "post_updated"  # post_id, author_id, hashtags, added_mention_ids, visibility
+# post_id, author_id, hashtags, added_mention_ids, visibility, previous_visibility
+POST_UPDATED = PREFIX + "post_updated"
 POST_DELETED = PREFIX + "post_deleted"  # post_id, author_id, hashtags, place_id
 POST_LIKED = PREFIX + "post_liked"  # post_id, author_id, liker_id
 POST_UNLIKED = PREFIX + "post_unliked"  # post_id, author_id, liker_id

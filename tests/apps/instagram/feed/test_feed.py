@@ -92,6 +92,24 @@ async def test_close_friends_posts_reach_the_list_only(client, platform) -> None
     assert await feed_ids(client, cid, mode="ranked") == ([public_id], None)
 
 
+async def test_a_close_friends_post_opened_to_followers_reaches_their_timelines(client, platform) -> None:
+    ada = await instagram_user(client, "ada")
+    cid = await instagram_user(client, "cid")
+    await follow(client, cid, "ada")
+    await settle(platform)  # the follow drops cid's timeline; the read below builds it again
+    await feed_ids(client, cid)  # built now: only fan-out can bring new posts into it
+    [close_id] = await _posts(client, platform, ada, 1, visibility="close_friends")
+    [public_id] = await _posts(client, platform, ada, 1)
+    assert int(close_id) not in await _timeline_ids(platform, await _account_id(client, cid))
+
+    opened = await client.patch(f"{API}/posts/{close_id}", headers=ada, json={"visibility": "followers"})
+    assert opened.status_code == 200, opened.text
+    await settle(platform)
+
+    assert int(close_id) in await _timeline_ids(platform, await _account_id(client, cid))
+    assert await feed_ids(client, cid) == ([public_id, close_id], None)  # in its place by creation time
+
+
 async def test_a_deleted_post_vanishes_from_feeds(client, platform) -> None:
     ada = await instagram_user(client, "ada")
     bob = await instagram_user(client, "bob")

@@ -1,5 +1,6 @@
-"""The fan-out consumer: new posts pushed into followers' timelines, deleted ones taken out, and a viewer's
-timeline dropped (rebuilt on next read) when whom they follow changes.
+"""The fan-out consumers: new posts (and close-friends posts opened to everyone) pushed into followers'
+timelines, deleted ones taken out, and a viewer's timeline dropped (rebuilt on next read) when whom they
+follow changes.
 
 Runs at least once per event: every step is idempotent (pushing a member twice leaves one, dropping a
 missing timeline does nothing).
@@ -31,6 +32,14 @@ async def on_post_published(uow: UnitOfWork, event: Event) -> None:
         return
     await social.timelines.fan_out(uow, network=rules.NETWORK, author_id=post.author_id, item_id=post.id,
                                    created_at=post.created_at, followers_max=feed_rules.FANOUT_FOLLOWERS_MAX)
+
+
+async def on_post_updated(uow: UnitOfWork, event: Event) -> None:
+    """A close-friends post opened to all followers reaches the followers' timelines now, in its place by
+    creation time (pushing is idempotent). A narrowed audience needs nothing: every read checks it."""
+    payload = event.payload
+    if payload.get("previous_visibility") == "close_friends" and payload.get("visibility") != "close_friends":
+        await on_post_published(uow, event)
 
 
 async def _push_to_close_friends(uow: UnitOfWork, post: PostRow) -> None:
@@ -70,6 +79,7 @@ async def on_graph_changed(uow: UnitOfWork, event: Event) -> None:
 consumers = [
     Consumer(name=FANOUT_CONSUMER, subjects=(events.POST_PUBLISHED,), handler=on_post_published),
     Consumer(name="instagram.fanout_retract", subjects=(events.POST_DELETED,), handler=on_post_deleted),
+    Consumer(name="instagram.fanout_widen", subjects=(events.POST_UPDATED,), handler=on_post_updated),
     Consumer(name="instagram.fanout_graph",
              subjects=(social.FOLLOWED, social.FOLLOW_APPROVED, social.UNFOLLOWED, social.BLOCKED),
              handler=on_graph_changed),

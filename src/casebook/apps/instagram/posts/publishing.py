@@ -140,13 +140,15 @@ async def update_post(uow: UnitOfWork, *, author_id: int, post_id: int, caption:
         added_mention_ids = [account_id for account_id in mention_ids if account_id not in old_mentions]
         uow.session.add_all([MentionRow(post_id=post.id, account_id=account_id) for account_id in added_mention_ids])
         post.caption = caption
+    previous_visibility = post.visibility
     if visibility is not None:
         post.visibility = visibility
     post.edited_at = uow.now()
     await uow.session.flush()
     uow.publish(events.POST_UPDATED, {
         "post_id": post.id, "author_id": author_id, "hashtags": rules.hashtags_in(post.caption),
-        "added_mention_ids": added_mention_ids, "visibility": post.visibility})
+        "added_mention_ids": added_mention_ids, "visibility": post.visibility,
+        "previous_visibility": previous_visibility})
     return post
 
 
