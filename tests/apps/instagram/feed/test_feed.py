@@ -8,7 +8,7 @@ from sqlalchemy import event, update
 from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.feed import timeline
 from casebook.apps.instagram.models import CommentRow, LikeRow, PostRow
-from casebook.apps.instagram.posts import insights
+from casebook.apps.instagram.posts import insights, publishing
 from casebook.engines import social
 from casebook.platform.http.pagination import Cursors
 from tests.apps.instagram.factories import API, follow, instagram_user, publish_post, settle, upload_photo
@@ -236,6 +236,34 @@ async def test_a_dropped_timeline_is_rebuilt_from_the_database(client, platform)
     assert await _timeline_ids(platform, bob_id) == [int(post_id) for post_id in posts[::-1]]
     [newer] = await _posts(client, platform, ada, 1)  # fan-out reaches the rebuilt timeline again
     assert await _timeline_ids(platform, bob_id) == [int(newer), *(int(post_id) for post_id in posts[::-1])]
+
+
+async def test_a_post_published_while_a_timeline_is_rebuilt_is_not_missed(client, platform, monkeypatch) -> None:
+    ada = await instagram_user(client, "ada")
+    bob = await instagram_user(client, "bob")
+    await follow(client, bob, "ada")
+    [before] = await _posts(client, platform, ada, 1)
+    media_id = int(await upload_photo(client, ada))
+    ada_id, bob_id = await _account_id(client, ada), await _account_id(client, bob)
+    await social.timelines.drop(platform.cache, network="instagram", account_id=bob_id)
+    published: list[int] = []
+    rebuild = social.timelines.rebuild
+
+    async def rebuild_while_ada_posts(cache, **kwargs) -> None:
+        # Between the rebuild's database read and its cache write: fan-out finds no timeline for bob.
+        async with platform.uow() as uow:
+            post = await publishing.publish_post(uow, author_id=ada_id, media_ids=[media_id], caption="meanwhile",
+                                                 visibility="public")
+        published.append(post.id)
+        await settle(platform)
+        await rebuild(cache, **kwargs)
+
+    monkeypatch.setattr(social.timelines, "rebuild", rebuild_while_ada_posts)
+    async with platform.reader() as uow:
+        await timeline.rebuild_timeline(uow, viewer_id=bob_id)
+    monkeypatch.setattr(social.timelines, "rebuild", rebuild)
+
+    assert await _timeline_ids(platform, bob_id) == [published[0], int(before)]
 
 
 @pytest.mark.parametrize("mode", ["chronological", "ranked"])

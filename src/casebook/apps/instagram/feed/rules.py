@@ -18,6 +18,9 @@ FEED_PAGE_SIZE_DEFAULT = 20
 FEED_PAGE_SIZE_MAX = 50
 REBUILD_ITEMS_MAX = 800  # the timeline's own cap (Mastodon's home-feed cap)
 REBUILD_WINDOW = timedelta(days=30)  # a rebuilt timeline reaches back this far
+# After a rebuild, posts stamped this long before it began are read again: a post's time is taken before its
+# transaction commits, so one committing during the rebuild may carry a slightly earlier time.
+REBUILD_CATCH_UP = timedelta(seconds=10)
 PULLED_WINDOW = timedelta(days=30)  # pulled (celebrity) posts merged in reach back as far as a rebuild
 PULLED_TIES_MAX = 800  # posts of pulled authors read for one millisecond at a page boundary (see pulled_page)
 

@@ -74,6 +74,7 @@ async def rebuild_timeline(uow: UnitOfWork, *, viewer_id: int) -> list[TimelineE
     """Fan-out on read, once: the newest REBUILD_ITEMS_MAX posts of the last REBUILD_WINDOW by the viewer and
     the accounts they follow (close-friends posts only from authors whose list has them), stored as the
     viewer's timeline; returned newest first."""
+    read_started = uow.now()
     followees = predicates.followees(rules.NETWORK, viewer_id)
     listing_me = select(CloseFriendRow.owner_id).where(CloseFriendRow.friend_id == viewer_id)
     statement = (select(PostRow.id, PostRow.created_at)
@@ -87,7 +88,19 @@ async def rebuild_timeline(uow: UnitOfWork, *, viewer_id: int) -> list[TimelineE
     rows = (await uow.session.execute(statement)).all()
     entries = _newest_first([social.timelines.entry_of(row.id, row.created_at) for row in rows])
     await social.timelines.rebuild(uow.cache, network=rules.NETWORK, account_id=viewer_id, items=entries)
-    return entries
+    # A post committed while this ran was fanned out before the timeline existed, and fan-out skips accounts
+    # without one. Read again, in a fresh transaction (a SQLite reader keeps its snapshot), what was published
+    # since the first read began, and push it: anything later finds the timeline and is pushed by fan-out.
+    async with uow.platform.reader() as fresh:
+        late = (await fresh.session.execute(
+            statement.where(PostRow.created_at >= read_started - feed_rules.REBUILD_CATCH_UP))).all()
+    known = {item_id for item_id, _ in entries}
+    for row in late:
+        if row.id not in known:
+            await social.timelines.push(uow.cache, network=rules.NETWORK, account_ids=[viewer_id], item_id=row.id,
+                                        created_at=row.created_at)
+            entries.append(social.timelines.entry_of(row.id, row.created_at))
+    return _newest_first(entries)
 
 
 def _pulled_filter(viewer_id: Any, followers_min: Any, since: Any) -> list[ColumnElement[bool]]:
