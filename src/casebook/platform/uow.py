@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import insert
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.events: list[Event] = []
         self._flushed_events = 0
         self._after_commit: list[AfterCommit] = []
+        self._after_rollback: list[AfterCommit] = []
 
     @property
     def ids(self) -> IdGenerator:
@@ -83,6 +85,18 @@ class UnitOfWork:
     def after_commit(self, callback: AfterCommit) -> None:
         self._after_commit.append(callback)
 
+    def after_rollback(self, callback: AfterCommit) -> None:
+        """Undo, when the transaction fails, what was done outside it (a blob written before its row)."""
+        self._after_rollback.append(callback)
+
+    async def run_after_rollback(self) -> None:
+        callbacks, self._after_rollback = self._after_rollback, []
+        for callback in callbacks:
+            try:
+                await callback()
+            except Exception:  # the rollback stands; what is left behind is logged
+                log.exception("after_rollback_failed", callback=getattr(callback, "__qualname__", repr(callback)))
+
     async def run_after_commit(self) -> None:
         if self.events:
             self.platform.bus.wake()
@@ -96,15 +110,19 @@ class UnitOfWork:
 
 @contextlib.asynccontextmanager
 async def open_unit_of_work(platform: Platform, *, is_read_only: bool = False) -> AsyncIterator[UnitOfWork]:
-    """Commit on success, roll back on error, then run after-commit callbacks."""
+    """Commit on success, roll back on error; then the after-commit or the after-rollback callbacks."""
     database = platform.db
     if is_read_only:
         async with database.read_session() as session:  # closing rolls the read back
             yield UnitOfWork(platform, session, is_read_only=True)
         return
     async with database.write_session() as session:
-        async with session.begin():
-            uow = UnitOfWork(platform, session)
-            yield uow
-            await uow.flush_events()
+        uow = UnitOfWork(platform, session)
+        try:
+            async with session.begin():
+                yield uow
+                await uow.flush_events()
+        except Exception:
+            await uow.run_after_rollback()
+            raise
     await uow.run_after_commit()

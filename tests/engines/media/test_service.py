@@ -186,6 +186,21 @@ async def test_refuses_an_upload_over_bytes_max_with_413(platform: Platform) -> 
     assert await snapshot(platform) == before
 
 
+async def test_an_accepted_upload_whose_transaction_fails_leaves_no_blob(platform: Platform) -> None:
+    before = await snapshot(platform)
+
+    class LaterStepFailed(Exception):
+        pass
+
+    with pytest.raises(LaterStepFailed):
+        async with platform.uow() as uow:
+            await media.accept_upload(uow, namespace="photos", owner_id=1, data=factories.jpeg(300, 200),
+                                      bytes_max=limits.IMAGE_BYTES_MAX)
+            raise LaterStepFailed  # e.g. the post this upload belonged to was refused
+
+    assert await snapshot(platform) == before
+
+
 async def test_get_assets_reads_many_in_one_query(platform: Platform) -> None:
     first = await accept(platform, factories.jpeg(300, 200, seed=1))
     second = await accept(platform, factories.jpeg(300, 200, seed=2), owner_id=OTHER_ID)

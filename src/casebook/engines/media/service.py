@@ -37,8 +37,8 @@ async def accept_upload(uow: UnitOfWork, *, namespace: str, owner_id: int, data:
     """Validate the bytes now (415 not media, 413 too big, 422 unreadable or too large), store the
     original privately and record the asset as processing; `casebook.media.uploaded` starts the rendering.
 
-    A refused upload leaves no row and no blob. The original blob is written before the row commits:
-    if the transaction then fails, an unreferenced original under this asset's id is left behind.
+    A refused upload leaves no row and no blob. The original blob is written before the row commits; if the
+    transaction then fails, it is deleted again (only a process killed in between leaves it behind).
     """
     _check_namespace(namespace)
     if len(data) > bytes_max:
@@ -49,6 +49,11 @@ async def accept_upload(uow: UnitOfWork, *, namespace: str, owner_id: int, data:
     asset_id = uow.new_id()
     original_key = f"{asset_prefix(namespace, owner_id, asset_id)}/original"
     await uow.platform.blobs.put(original_key, data, content_type=content_type)
+
+    async def remove_original() -> None:
+        await uow.platform.blobs.delete(original_key)
+
+    uow.after_rollback(remove_original)
     row = MediaAssetRow(
         id=asset_id, namespace=namespace, owner_id=owner_id, kind=kind, state="processing",
         content_type=content_type, size_bytes=len(data), width=checked.width, height=checked.height,
