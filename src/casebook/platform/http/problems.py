@@ -9,7 +9,7 @@ import msgspec
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
 from casebook.platform.errors import PROBLEM_TYPE_BASE, CasebookError
 
@@ -100,6 +100,16 @@ def handle_operational_error(request: Request, error: OperationalError) -> Respo
                                   "The database is busy or unreachable; retry shortly."), {"Retry-After": "1"})
 
 
+def handle_interface_error(request: Request, error: InterfaceError) -> Response:
+    """The connection died under the statement (a database restart): SQLAlchemy has already dropped the pool,
+    so a retry reconnects. Anything else at this level is a bug, answered as one."""
+    if error.connection_invalidated:
+        log.error("database_connection_lost", path=request.url.path, error=str(error.orig)[:200])
+        return problem_response(_base(request, 503, "unavailable", "Service unavailable",
+                                      "The database connection was lost; retry shortly."), {"Retry-After": "1"})
+    return handle_unexpected(request, error)
+
+
 def _field_path(item: dict[str, Any]) -> str:
     """Litestar names the whole body `data`; msgspec names the missing or unknown field in its message."""
     path = str(item.get("key", ""))
@@ -142,7 +152,8 @@ EXCEPTION_HANDLERS = {
     IntegrityError: handle_integrity_error,
     DataError: handle_data_error,
     OperationalError: handle_operational_error,
+    InterfaceError: handle_interface_error,
     Exception: handle_unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "MediaType", "PROBLEM_MEDIA_TYPE", "problem_response"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_MEDIA_TYPE", "MediaType", "problem_response"]
