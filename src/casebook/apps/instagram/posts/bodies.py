@@ -4,9 +4,11 @@ signed URLs of the current URL window), its place and who is tagged where; and t
 A post's media list, place and user tags are fixed at publishing (an edit changes only the caption and the
 visibility), and its rendition URLs are identical for a whole URL window (engines/media signs against the
 window, not the moment). So a body built once serves every reader in this process until the window turns;
-nothing needs invalidating, and a deleted post is never shown because the fresh half of the read (states.py)
+nothing needs invalidating, and a deleted post is never shown because the fresh half of the read (views.py)
 no longer finds it. A body is kept only once its media are settled (ready or failed): a photo still rendering
-is read again next time. Memory is bounded by an LRU of BODIES_MAX posts and AVATARS_MAX avatars.
+is read again next time. Memory is bounded by an LRU of BODIES_MAX posts and AVATARS_MAX avatars. (The media
+engine's `delete_asset`, which no Instagram path calls, would leave a kept body naming a deleted asset's
+URLs until the window turns.)
 """
 
 from __future__ import annotations
