@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import BigInteger, String, any_, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,21 @@ requests_table = RequestRow.__table__
 BALANCE_COLUMNS = ("debits_posted_minor", "credits_posted_minor", "debits_pending_minor", "credits_pending_minor")
 STATE_COLUMNS = ("id", "code", "currency", "normal_side", "debits_must_not_exceed_credits",
                  "credits_must_not_exceed_debits", "overdraft_minor", "is_closed", *BALANCE_COLUMNS)
+
+
+# On PostgreSQL a batch's keys and account ids are bound as one array each, not as `IN ($1, ..., $n)`: the SQL
+# text stays the same whatever the batch's size, so asyncpg's prepared statement is reused. The keys are joined
+# from `unnest($1)` rather than tested with `= ANY($1)`: asyncpg keeps a statement's generic plan for the
+# connection's life, and one made while the table was small is a sequential scan that compares every row with
+# every key of a non-constant array (~35 ms per batch of 250 keys at 15k rows, growing with the table); a join
+# from the unnested keys probes the primary key index once per key.
+_WANTED_KEYS = (func.unnest(bindparam("keys", type_=postgresql.ARRAY(String())))
+                .table_valued("key").render_derived(name="wanted"))
+_STORED_REQUESTS_PG = (select(requests_table)
+                       .select_from(_WANTED_KEYS.join(requests_table, requests_table.c.key == _WANTED_KEYS.c.key)))
+_LOCK_ACCOUNTS_PG = (select(*[accounts_table.c[name] for name in STATE_COLUMNS])
+                     .where(accounts_table.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger()))))
+                     .order_by(accounts_table.c.id).with_for_update())  # locks taken in id order: no deadlock
 
 
 def _is_postgres(session: AsyncSession) -> bool:
@@ -57,11 +72,12 @@ async def load_account_states(session: AsyncSession, ids: Collection[int]) -> di
     """
     if not ids:
         return {}
-    columns = [accounts_table.c[name] for name in STATE_COLUMNS]
-    statement = select(*columns).where(accounts_table.c.id.in_(sorted(ids))).order_by(accounts_table.c.id)
     if _is_postgres(session):
-        statement = statement.with_for_update()
-    rows = (await session.execute(statement)).all()
+        rows = (await session.execute(_LOCK_ACCOUNTS_PG, {"ids": sorted(ids)})).all()
+    else:
+        columns = [accounts_table.c[name] for name in STATE_COLUMNS]
+        statement = select(*columns).where(accounts_table.c.id.in_(sorted(ids))).order_by(accounts_table.c.id)
+        rows = (await session.execute(statement)).all()
     return {row.id: model.AccountState(**row._mapping) for row in rows}
 
 
@@ -110,7 +126,10 @@ async def load_transactions(session: AsyncSession, ids: Collection[int]) -> dict
 async def stored_requests(session: AsyncSession, keys: Collection[str]) -> dict[str, Any]:
     if not keys:
         return {}
-    rows = (await session.execute(select(requests_table).where(requests_table.c.key.in_(list(keys))))).all()
+    if _is_postgres(session):
+        rows = (await session.execute(_STORED_REQUESTS_PG, {"keys": list(keys)})).all()
+    else:
+        rows = (await session.execute(select(requests_table).where(requests_table.c.key.in_(list(keys))))).all()
     return {row.key: row for row in rows}
 
 
