@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
-from casebook.platform.bus.events import Consumer
+from casebook.platform.bus.events import Consumer, Event
 from casebook.platform.scheduler import Job
 
 if TYPE_CHECKING:
@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 DemoProgress = Callable[[int], None]  # advance the progress bar by n steps
 Demo = Callable[["Platform", DemoProgress], Awaitable[None]]
 StartupHook = Callable[["Platform"], Awaitable[None]]
+# Called in the committing process right after every commit that staged events, with those events, before the
+# unit of work's own after-commit callbacks: for what must follow a change before its request answers
+# (dependency tokens of kept pages), where a bus consumer would lag. Failures are logged, never raised.
+CommitListener = Callable[["Platform", Sequence[Event]], Awaitable[None]]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -49,6 +53,7 @@ class AppModule:
     consumers: Sequence[Consumer] = ()
     jobs: Sequence[Job] = ()
     on_startup: Sequence[StartupHook] = ()
+    commit_listeners: Sequence[CommitListener] = ()
     demo: Demo | None = None
     demo_steps: int = 0  # length of the demo's progress bar
     bench: BenchSetup | None = None

@@ -52,6 +52,7 @@ class Platform:
         self.blobs = blobs
         self.search = search
         self._closers: list[Callable[[], Awaitable[None]]] = []
+        self.commit_listeners = tuple(listener for app in apps for listener in app.commit_listeners)
         self.near_cache = NearCache(cache, realtime, is_local=settings.cache_url.startswith("memory://"))
         self.bus: Bus = open_bus(settings.bus_url, platform=self)
         self.scheduler = Scheduler(self, jobs=_unique_jobs([*PLATFORM_JOBS, *(job for app in apps for job in app.jobs)]))

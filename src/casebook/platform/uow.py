@@ -100,6 +100,11 @@ class UnitOfWork:
     async def run_after_commit(self) -> None:
         if self.events:
             self.platform.bus.wake()
+            for listener in self.platform.commit_listeners:
+                try:
+                    await listener(self.platform, self.events)
+                except Exception:  # the commit stands; the listener's own bound (a TTL) limits the damage
+                    log.exception("commit_listener_failed", listener=getattr(listener, "__qualname__", repr(listener)))
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             try:

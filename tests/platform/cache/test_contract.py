@@ -61,6 +61,31 @@ async def test_set_if_absent_succeeds_after_expiry(cache: Cache) -> None:
     assert await cache.get("lock") == b"second"
 
 
+async def test_set_many_sets_every_key_with_the_ttl(cache: Cache) -> None:
+    await cache.set("b", b"old")
+    await cache.set_many({"a": b"1", "b": b"2"}, ttl_s=100)
+    assert await cache.get_many(["a", "b"]) == [b"1", b"2"]
+    assert 99 < await cache.ttl_s("b") <= 100
+    await cache.set_many({})
+
+
+async def test_get_or_set_many_keeps_what_is_there_and_fills_the_rest(cache: Cache) -> None:
+    await cache.set("held", b"first")
+    await cache.incr("counter", 7)
+    found = await cache.get_or_set_many({"held": b"second", "absent": b"new", "counter": b"0"}, ttl_s=100)
+    assert found == [b"first", b"new", b"7"]
+    assert await cache.get_many(["held", "absent"]) == [b"first", b"new"]
+    assert await cache.ttl_s("held") is None  # an existing key keeps its own expiry
+    assert 99 < await cache.ttl_s("absent") <= 100
+    assert await cache.get_or_set_many({}) == []
+
+
+async def test_get_or_set_many_racing_callers_agree_on_one_value(cache: Cache) -> None:
+    answers = await asyncio.gather(*(cache.get_or_set_many({"token": b"%d" % number}) for number in range(8)))
+    assert len({tuple(answer) for answer in answers}) == 1
+    assert [await cache.get("token")] == answers[0]
+
+
 async def test_delete_counts_only_existing_keys(cache: Cache) -> None:
     await cache.set("a", b"1")
     await cache.set("b", b"2")

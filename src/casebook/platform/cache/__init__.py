@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 
 class Cache(Protocol):
@@ -10,6 +11,11 @@ class Cache(Protocol):
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]: ...
     async def set(self, key: str, value: bytes, *, ttl_s: float | None = None) -> None: ...
     async def set_if_absent(self, key: str, value: bytes, *, ttl_s: float | None = None) -> bool: ...
+    async def set_many(self, values: Mapping[str, bytes], *, ttl_s: float | None = None) -> None:
+        """`set` of every key, in one round trip."""
+    async def get_or_set_many(self, values: Mapping[str, bytes], *, ttl_s: float | None = None) -> list[bytes]:
+        """Each key's value, in order; a key that is absent is set to the given value first (with `ttl_s`),
+        atomically per key, in one round trip."""
     async def delete(self, *keys: str) -> int: ...
     async def expire(self, key: str, ttl_s: float) -> bool: ...
     async def ttl_s(self, key: str) -> float | None: ...  # None: no key or no expiry

@@ -7,7 +7,7 @@ import heapq
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 # Expired keys are also dropped by a bounded sweep on writes, so memory held by keys nobody reads
@@ -177,6 +177,26 @@ class MemoryCache:
             return False
         self._store(key, bytes(value), ttl_s)
         return True
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl_s: float | None = None) -> None:
+        _check_ttl(ttl_s)
+        for key, value in values.items():
+            self._store(key, bytes(value), ttl_s)
+
+    async def get_or_set_many(self, values: Mapping[str, bytes], *, ttl_s: float | None = None) -> list[bytes]:
+        _check_ttl(ttl_s)
+        found: list[bytes] = []
+        for key, value in values.items():
+            held = self._live(key)
+            if held is None:
+                held = bytes(value)
+                self._store(key, held, ttl_s)
+            elif type(held) is int:
+                held = b"%d" % held
+            elif type(held) is SortedSet:
+                raise TypeError(f"cache key {key!r} holds a sorted set")
+            found.append(held)  # type: ignore[arg-type]
+        return found
 
     async def delete(self, *keys: str) -> int:
         deleted = 0

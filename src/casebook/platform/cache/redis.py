@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
@@ -38,6 +38,29 @@ class RedisCache:
 
     async def set_if_absent(self, key: str, value: bytes, *, ttl_s: float | None = None) -> bool:
         return bool(await _run(self._client.set(key, value, px=_ttl_ms(ttl_s), nx=True), key))
+
+    async def set_many(self, values: Mapping[str, bytes], *, ttl_s: float | None = None) -> None:
+        if not values:
+            return
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for key, value in values.items():
+                    pipe.set(key, value, px=_ttl_ms(ttl_s))
+                await pipe.execute()
+        except RedisError as error:
+            raise _translate(next(iter(values)), error) from error
+
+    async def get_or_set_many(self, values: Mapping[str, bytes], *, ttl_s: float | None = None) -> list[bytes]:
+        if not values:
+            return []
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for key, value in values.items():
+                    pipe.set(key, value, px=_ttl_ms(ttl_s), nx=True, get=True)  # SET NX GET: Redis >= 7.0
+                previous = await pipe.execute()
+        except RedisError as error:
+            raise _translate(next(iter(values)), error) from error
+        return [value if held is None else held for value, held in zip(values.values(), previous, strict=True)]
 
     async def delete(self, *keys: str) -> int:
         if not keys:
