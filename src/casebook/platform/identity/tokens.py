@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections import OrderedDict
 from datetime import datetime
 
 import jwt
@@ -46,10 +47,28 @@ def decode_access_token(token: str, *, secret_key: str, now_s: float) -> AccessC
     """Verified claims, or Unauthorized("invalid_token") for anything forged, malformed or expired.
 
     This is every authenticated request's hot path, so it verifies HS256 itself (one HMAC, one
-    msgspec decode: a few microseconds) instead of going through PyJWT (~150 µs here). The header
+    msgspec decode: a few microseconds, once per token) instead of going through PyJWT (~150 µs here). The header
     must be exactly HS256, so `alg: none` and key-confusion tricks are refused. Expiry is checked
     against the platform clock so tests with a frozen clock and production agree.
     """
+    claims = _verified.get((secret_key, token))
+    if claims is None:
+        claims = _verify(token, secret_key=secret_key)
+        _verified[(secret_key, token)] = claims
+        if len(_verified) > VERIFIED_TOKENS_MAX:
+            _verified.popitem(last=False)  # oldest verified first: a client sends one token for minutes
+    if now_s >= claims.exp:
+        raise _invalid("The access token has expired.")
+    return claims
+
+
+# Signature checks already made: the same token arrives on every request of a client for its lifetime, and a
+# token's signature and claims cannot change (only its expiry, checked on every use). Bounded, per process.
+VERIFIED_TOKENS_MAX = 10_000
+_verified: OrderedDict[tuple[str, str], AccessClaims] = OrderedDict()
+
+
+def _verify(token: str, *, secret_key: str) -> AccessClaims:
     if len(token) > ACCESS_TOKEN_LENGTH_MAX or token.count(".") != 2:
         raise _invalid("The access token is malformed.")
     header_b64, payload_b64, signature_b64 = token.split(".")
@@ -66,8 +85,6 @@ def decode_access_token(token: str, *, secret_key: str, now_s: float) -> AccessC
         int(claims.sub)
     except (ValueError, msgspec.DecodeError, binascii.Error, UnicodeEncodeError):
         raise _invalid("The access token is invalid.") from None
-    if now_s >= claims.exp:
-        raise _invalid("The access token has expired.")
     return claims
 
 
