@@ -24,6 +24,7 @@ module = AppModule(
     model_modules=["casebook.apps.instagram.models"],
     consumers=[*media.consumers, *(consumer for part in _PARTS for consumer in part.consumers)],
     jobs=[job for part in _PARTS for job in part.jobs],
+    commit_listeners=[*feed.commit_listeners],
     demo=demo.load,
     demo_steps=demo.DEMO_STEPS,
     bench=bench.workload,

@@ -21,7 +21,9 @@ POST_DELETED = PREFIX + "post_deleted"  # post_id, author_id, hashtags, place_id
 POST_LIKED = PREFIX + "post_liked"  # post_id, author_id, liker_id
 POST_UNLIKED = PREFIX + "post_unliked"  # post_id, author_id, liker_id
 POST_SAVED = PREFIX + "post_saved"  # post_id, author_id, saver_id
+POST_UNSAVED = PREFIX + "post_unsaved"  # post_id, author_id, saver_id
 # comment_id, post_id, post_author_id, author_id, parent_id, parent_author_id, excerpt, mention_ids
 COMMENT_ADDED = PREFIX + "comment_added"
 COMMENT_DELETED = PREFIX + "comment_deleted"  # comment_id, post_id, post_author_id, author_id
+CLOSE_FRIEND_CHANGED = PREFIX + "close_friend_changed"  # owner_id, friend_id, is_close_friend
 STORY_PUBLISHED = PREFIX + "story_published"  # story_id, author_id, audience, expires_at (ISO)

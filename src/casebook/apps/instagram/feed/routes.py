@@ -3,7 +3,7 @@ GET /users/{username}/stories, POST /stories/{id}/view, GET /stories/{id}/viewer
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, MediaType, Response, get, post
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from casebook.apps.instagram import audience
@@ -30,13 +30,13 @@ from casebook.platform.identity.principal import AuthenticatedAccount
 class FeedController(Controller):
     path = "/"
 
-    @get("/feed")
+    @get("/feed", media_type=MediaType.JSON)
     async def read_feed(self, platform: PlatformDependency, account: AuthenticatedAccount,
                         mode: str = "chronological", cursor: str | None = None,
-                        limit: int | None = None) -> FeedPage:
-        result = await service.read_feed(platform, account_id=account.id, mode=mode, cursor=cursor,
-                                         limit=service.check_limit(limit))
-        return FeedPage(mode=mode, items=result.posts, next_cursor=result.next_cursor)
+                        limit: int | None = None) -> Response[FeedPage]:
+        body = await service.read_feed_json(platform, account_id=account.id, mode=mode, cursor=cursor,
+                                            limit=service.check_limit(limit))
+        return Response(content=body, media_type=MediaType.JSON)  # already JSON: a FeedPage
 
 
 class StoryController(Controller):

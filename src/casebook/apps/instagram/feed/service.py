@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from casebook.apps.instagram import audience
-from casebook.apps.instagram.feed import ranked, timeline
+from litestar.serialization import encode_json
+
+from casebook.apps.instagram.feed import first_page, ranked, timeline
 from casebook.apps.instagram.feed import rules as feed_rules
+from casebook.apps.instagram.feed.schemas import FeedPage
 from casebook.apps.instagram.posts import insights
 from casebook.platform.errors import Invalid
 
@@ -23,6 +26,15 @@ def check_limit(limit: int | None) -> int:
     if not 1 <= limit <= feed_rules.FEED_PAGE_SIZE_MAX:
         raise Invalid(f"limit is between 1 and {feed_rules.FEED_PAGE_SIZE_MAX}.", field="limit", code="limit_invalid")
     return limit
+
+
+async def read_feed_json(platform: Platform, *, account_id: int, mode: str, cursor: str | None,
+                         limit: int) -> bytes:
+    """`read_feed` as the API's JSON; the first chronological page comes from `first_page` (kept rendered)."""
+    if mode == "chronological" and cursor is None:
+        return await first_page.read(platform, viewer_id=account_id, limit=limit)
+    result = await read_feed(platform, account_id=account_id, mode=mode, cursor=cursor, limit=limit)
+    return encode_json(FeedPage(mode=mode, items=result.posts, next_cursor=result.next_cursor))
 
 
 async def read_feed(platform: Platform, *, account_id: int, mode: str, cursor: str | None,

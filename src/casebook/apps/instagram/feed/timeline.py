@@ -22,6 +22,7 @@ from casebook.apps.instagram.models import CloseFriendRow, PostRow
 from casebook.apps.instagram.posts import views
 from casebook.engines import social
 from casebook.engines.social import predicates
+from casebook.platform.cache import Cache
 from casebook.platform.db.prepared import PreparedRead
 from casebook.platform.db.types import Snowflake, UTCDateTime
 from casebook.platform.uow import UnitOfWork
@@ -53,21 +54,36 @@ async def read_chronological(uow: UnitOfWork, *, viewer_id: int, cursor: str | N
     """One page of the chronological feed of a signed-in viewer: the timeline's ids from the cache, the pulled
     authors' from one query, and the posts as the viewer may see them (views.show_posts: one more query when
     the page is warm). Nothing here loads the viewer's whole follow list."""
+    page = await read_pushed(uow.cache, viewer_id=viewer_id, cursor=cursor, limit=limit)
+    entries = await page_entries(uow, viewer_id=viewer_id, cursor=cursor, limit=limit, pushed=page)
+    posts = await views.show_posts(uow, viewer_id, [entry[0] for entry in entries])
+    return FeedResult(posts=posts, next_cursor=next_cursor_of(entries, limit), entries=entries)
+
+
+async def read_pushed(cache: Cache, *, viewer_id: int, cursor: str | None, limit: int) -> social.TimelinePage | None:
+    """The page of the viewer's pushed timeline, from the cache; None when it must be rebuilt."""
     assert 1 <= limit <= feed_rules.FEED_PAGE_SIZE_MAX
+    return await social.timelines.read(cache, network=rules.NETWORK, account_id=viewer_id, before=cursor,
+                                       limit=limit)
+
+
+async def page_entries(uow: UnitOfWork, *, viewer_id: int, cursor: str | None, limit: int,
+                       pushed: social.TimelinePage | None) -> list[TimelineEntry]:
+    """The page's positions: `pushed` (the timeline's page, or the rebuilt timeline's when None) merged with
+    the pulled authors' posts of the same range."""
     position = social.timelines.decode_cursor(cursor)
-    page = await social.timelines.read(uow.cache, network=rules.NETWORK, account_id=viewer_id,
-                                       before=cursor, limit=limit)
-    if page is not None:
-        pushed = page.items
+    if pushed is not None:
+        pushed_entries = pushed.items
     else:  # never built, evicted or expired: rebuild from the database, then page in memory
         rebuilt = await rebuild_timeline(uow, viewer_id=viewer_id)
-        pushed = [entry for entry in rebuilt if _is_older(entry, position)][:limit]
+        pushed_entries = [entry for entry in rebuilt if _is_older(entry, position)][:limit]
     pulled = await pulled_entries(uow, viewer_id=viewer_id, before=position, limit=limit,
                                   since=uow.now() - feed_rules.PULLED_WINDOW)
-    entries = social.timelines.merge(pushed, pulled, limit)
-    posts = await views.show_posts(uow, viewer_id, [entry[0] for entry in entries])
-    next_cursor = social.timelines.encode_cursor(entries[-1]) if len(entries) == limit else None
-    return FeedResult(posts=posts, next_cursor=next_cursor, entries=entries)
+    return social.timelines.merge(pushed_entries, pulled, limit)
+
+
+def next_cursor_of(entries: list[TimelineEntry], limit: int) -> str | None:
+    return social.timelines.encode_cursor(entries[-1]) if len(entries) == limit else None
 
 
 async def rebuild_timeline(uow: UnitOfWork, *, viewer_id: int) -> list[TimelineEntry]:

@@ -141,6 +141,12 @@ async def avatar_urls(uow: UnitOfWork, asset_ids: set[int], *, window: int) -> d
     return found
 
 
+def avatars_kept(platform: Platform, asset_ids: Iterable[int], *, window: int) -> bool:
+    """True when every avatar of `asset_ids` is kept for `window`, which only settled ones are."""
+    avatars = _caches_of(platform).avatars
+    return all(avatars.get(asset_id, window) is not None for asset_id in asset_ids)
+
+
 async def _load_bodies(uow: UnitOfWork, post_ids: list[int]) -> dict[int, PostBody]:
     """Media slots, user tags, places and assets of `post_ids`: four queries for a page."""
     media_rows = (await uow.session.execute(

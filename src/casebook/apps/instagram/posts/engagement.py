@@ -58,6 +58,7 @@ async def unsave_post(uow: UnitOfWork, *, account_id: int, post_id: int) -> Post
         SaveRow.account_id == account_id, SaveRow.post_id == post.id).returning(SaveRow.post_id))).first()
     if removed is not None:
         await repository.bump_post(uow, post.id, save_count=-1)
+        uow.publish(events.POST_UNSAVED, {"post_id": post.id, "author_id": post.author_id, "saver_id": account_id})
     return await _reloaded(uow, post.id)
 
 

@@ -31,7 +31,8 @@ from casebook.platform.db.prepared import PreparedRead
 from casebook.platform.db.types import Snowflake
 from casebook.platform.uow import UnitOfWork
 
-__all__ = ["PlaceRead", "PostMediaRead", "PostRead", "UserTagRead", "hydrate_posts", "load_posts", "show_posts"]
+__all__ = ["PlaceRead", "PostMediaRead", "PostRead", "ShownPage", "UserTagRead", "hydrate_posts", "load_posts",
+           "show_page", "show_posts"]
 
 _VIEWER = bindparam("viewer_id", type_=Snowflake())
 
@@ -106,8 +107,21 @@ async def show_posts(uow: UnitOfWork, viewer_id: int | None, post_ids: Sequence[
     if len(wanted) > HYDRATE_POSTS_MAX:
         return [read for start in range(0, len(wanted), HYDRATE_POSTS_MAX)
                 for read in await show_posts(uow, viewer_id, wanted[start:start + HYDRATE_POSTS_MAX])]
+    return (await show_page(uow, viewer_id, wanted)).posts
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ShownPage:
+    posts: list[PostRead]
+    settled: bool  # every medium and avatar shown is ready or failed: the page reads the same until a change
+
+
+async def show_page(uow: UnitOfWork, viewer_id: int | None, post_ids: Sequence[int]) -> ShownPage:
+    """`show_posts` of at most HYDRATE_POSTS_MAX posts, telling whether any medium shown is still processing."""
+    wanted = list(dict.fromkeys(post_ids))
+    assert len(wanted) <= HYDRATE_POSTS_MAX
     if not wanted:
-        return []
+        return ShownPage(posts=[], settled=True)
     rows = [_State(*row) for row in await _STATES.rows(uow.session, {"viewer_id": viewer_id, "post_ids": wanted})]
     viewer = audience.Viewer(
         account_id=viewer_id,
@@ -118,7 +132,7 @@ async def show_posts(uow: UnitOfWork, viewer_id: int | None, post_ids: Sequence[
         row.author_id, row.visibility, author_is_private=row.is_private)}
     shown = [by_id[post_id] for post_id in wanted if post_id in by_id]
     if not shown:
-        return []
+        return ShownPage(posts=[], settled=True)
     window = bodies.current_window()
     post_bodies = await bodies.post_bodies(uow, [row.id for row in shown], window=window)
     tagged_ids = {account_id for row in shown for account_id in post_bodies[row.id].tagged_ids}
@@ -130,12 +144,15 @@ async def show_posts(uow: UnitOfWork, viewer_id: int | None, post_ids: Sequence[
         if row.author_id not in authors:
             authors[row.author_id] = _summary(row.author_id, row, avatars)
     people = {row.account_id: _summary(row.account_id, row, avatars) for row in tagged}
-    return [PostRead(
+    posts = [PostRead(
         id=str(row.id), author=authors[row.author_id], caption=row.caption, hashtags=list(_hashtags(row.caption)),
         visibility=row.visibility, media=_media(post_bodies[row.id], people),
         location=post_bodies[row.id].location, like_count=row.like_count, comment_count=row.comment_count,
         save_count=row.save_count, viewer_has_liked=bool(row.liked), viewer_has_saved=bool(row.saved),
         created_at=row.created_at, edited_at=row.edited_at) for row in shown]
+    settled = (all(post_bodies[row.id].settled for row in shown)
+               and bodies.avatars_kept(uow.platform, avatar_ids, window=window))
+    return ShownPage(posts=posts, settled=settled)
 
 
 @functools.lru_cache(maxsize=CAPTIONS_REMEMBERED)

@@ -7,7 +7,7 @@ import dataclasses
 
 from sqlalchemy import delete, select
 
-from casebook.apps.instagram import audience, rules
+from casebook.apps.instagram import audience, events, rules
 from casebook.apps.instagram.models import CloseFriendRow, CommentRow, PostRow, ProfileRow, ReportRow
 from casebook.apps.instagram.profiles import service as profiles
 from casebook.engines import social
@@ -172,4 +172,8 @@ async def set_close_friend(uow: UnitOfWork, *, owner_id: int, username: str, is_
         uow.session.add(CloseFriendRow(owner_id=owner_id, friend_id=friend.account_id, created_at=uow.now()))
     elif not is_close_friend and existing is not None:
         await uow.session.delete(existing)
+    else:
+        return
     await uow.session.flush()
+    uow.publish(events.CLOSE_FRIEND_CHANGED, {"owner_id": owner_id, "friend_id": friend.account_id,
+                                              "is_close_friend": is_close_friend})
