@@ -40,7 +40,7 @@ async def test_the_workload_and_its_measurements_run_on_a_small_demo(client, pla
     fanout = await bench.measure_fanout(platform, followers=50)
 
     assert [row["name"] for row in feed_rows] == [
-        "feed_timeline", "feed_fanout_on_read", "feed_speedup",
+        "feed_kept", "feed_kept_speedup", "feed_timeline", "feed_fanout_on_read", "feed_speedup",
         "feed_selection_timeline", "feed_selection_fanout_on_read", "feed_selection_speedup"]
     assert {row["detail"]["posts"] for row in feed_rows if "posts" in row["detail"]} == {bench.FEED_PAGE_SIZE}
     assert fanout["name"] == "fanout_50" and fanout["unit"] == "s" and fanout["detail"]["followers"] == 50

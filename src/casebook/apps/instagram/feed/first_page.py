@@ -139,12 +139,19 @@ async def _build(uow: UnitOfWork, pages: _Pages, key: tuple[int, int], *, viewer
 async def on_commit(platform: Platform, committed: Sequence[Event]) -> None:
     """Bump the tokens of what the committed events changed (a commit listener of the app)."""
     changed: set[str] = set()
+    published_by: set[int] = set()  # authors of new posts that may be pulled rather than pushed
     for event in committed:
-        changed |= await _changed_by(platform, event)
+        if event.subject == events.POST_PUBLISHED:
+            if event.payload.get("visibility") != "close_friends":
+                published_by.add(int(event.payload["author_id"]))
+        else:
+            changed |= _changed_by(event)
+    if published_by and await _any_pulled(platform, published_by):
+        changed.add(PULLED_TOKEN)  # pushed posts change the timelines' heads instead
     await tokens.bump(platform.cache, changed)
 
 
-async def _changed_by(platform: Platform, event: Event) -> set[str]:
+def _changed_by(event: Event) -> set[str]:
     subject, payload = event.subject, event.payload
     if subject in (events.POST_LIKED, events.POST_UNLIKED):
         return {post_token(int(payload["post_id"])), reader_token(int(payload["liker_id"]))}
@@ -157,10 +164,6 @@ async def _changed_by(platform: Platform, event: Event) -> set[str]:
         if payload.get("visibility") != payload.get("previous_visibility"):
             changed.add(PULLED_TOKEN)  # a post opened up may now be pulled into feeds it was not on
         return changed
-    if subject == events.POST_PUBLISHED:
-        is_pulled = payload.get("visibility") != "close_friends" and await _is_pulled(
-            platform, int(payload["author_id"]))
-        return {PULLED_TOKEN} if is_pulled else set()  # pushed posts change the timelines' heads instead
     if subject == events.PROFILE_UPDATED:
         return {PROFILES_TOKEN}
     if subject == events.CLOSE_FRIEND_CHANGED:
@@ -180,8 +183,13 @@ _SOCIAL_PARTIES = {
 }
 
 
-async def _is_pulled(platform: Platform, author_id: int) -> bool:
-    """Whether readers pull this author's posts in (timeline.pulled_entries) instead of getting them pushed."""
+async def _any_pulled(platform: Platform, author_ids: set[int]) -> bool:
+    """Whether readers pull any of these authors' posts in (timeline.pulled_entries) instead of getting them
+    pushed: one query per commit that published posts."""
+    ordered, step = sorted(author_ids), social.limits.COUNTS_IDS_MAX
     async with platform.reader() as uow:
-        found = await social.counts(uow, network=rules.NETWORK, account_ids=[author_id])
-    return found[author_id].followers_count > feed_rules.FANOUT_FOLLOWERS_MAX
+        for start in range(0, len(ordered), step):
+            found = await social.counts(uow, network=rules.NETWORK, account_ids=ordered[start:start + step])
+            if any(counts.followers_count > feed_rules.FANOUT_FOLLOWERS_MAX for counts in found.values()):
+                return True
+    return False
