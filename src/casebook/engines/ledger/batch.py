@@ -83,40 +83,35 @@ def _referenced_ids(requests: Any) -> set[int]:
 
 
 class _Written:
-    """The rows a batch will insert and update, collected as requests are accepted or refused."""
+    """The rows a batch will insert and update, collected as requests are accepted or refused: tuples in the
+    column order of repository.TRANSACTION_COLUMNS, ENTRY_COLUMNS and REQUEST_COLUMNS."""
 
     def __init__(self) -> None:
-        self.transactions: list[dict[str, Any]] = []
-        self.entries: list[dict[str, Any]] = []
-        self.requests: list[dict[str, Any]] = []
+        self.transactions: list[tuple[Any, ...]] = []
+        self.entries: list[tuple[Any, ...]] = []
+        self.requests: list[tuple[Any, ...]] = []
         self.resolved: list[tuple[int, str]] = []
         self.committed: list[tuple[model.Request, model.Transaction]] = []
         self.touched_account_ids: set[int] = set()
 
     def transaction(self, uow: UnitOfWork, request: model.Request, request_hash: str,
                     transaction: model.Transaction, *, resolved_status: str | None) -> None:
-        self.transactions.append({
-            "id": transaction.id, "key": transaction.key, "kind": transaction.kind, "status": transaction.status,
-            "pending_id": transaction.pending_id, "reverses_id": transaction.reverses_id,
-            "expires_at": transaction.expires_at, "metadata": transaction.metadata,
-            "created_at": transaction.created_at})
+        created_at = transaction.created_at
+        self.transactions.append((
+            transaction.id, transaction.key, transaction.kind, transaction.status, transaction.pending_id,
+            transaction.reverses_id, transaction.expires_at, transaction.metadata, created_at))
         for entry in transaction.entries:
-            self.entries.append({
-                "id": uow.new_id(), "transaction_id": transaction.id, "account_id": entry.account_id,
-                "currency": entry.currency, "side": entry.side, "phase": entry.phase,
-                "amount_minor": entry.amount_minor, "created_at": transaction.created_at})
+            self.entries.append((uow.new_id(), transaction.id, entry.account_id, entry.currency, entry.side,
+                                 entry.phase, entry.amount_minor, created_at))
             self.touched_account_ids.add(entry.account_id)
         if transaction.pending_id is not None and resolved_status is not None:
             self.resolved.append((transaction.pending_id, resolved_status))
-        self.requests.append({"key": request.key, "request_hash": request_hash, "transaction_id": transaction.id,
-                              "error_code": None, "error_detail": None, "created_at": transaction.created_at})
+        self.requests.append((request.key, request_hash, transaction.id, None, None, created_at))
         self.committed.append((request, transaction))
 
     def refusal(self, request: model.Request, request_hash: str, result: model.TransferResult,
                 now: datetime) -> None:
-        self.requests.append({"key": request.key, "request_hash": request_hash, "transaction_id": None,
-                              "error_code": result.error_code, "error_detail": result.error_detail,
-                              "created_at": now})
+        self.requests.append((request.key, request_hash, None, result.error_code, result.error_detail, now))
 
 
 async def _replay(session: Any, requests: Sequence[model.Request], hashes: list[str], stored: dict[str, Any],

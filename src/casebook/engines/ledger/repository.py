@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, any_, bindparam, case, func, insert, select, update
+from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,19 +24,25 @@ STATE_COLUMNS = ("id", "code", "currency", "normal_side", "debits_must_not_excee
                  "credits_must_not_exceed_debits", "overdraft_minor", "is_closed", *BALANCE_COLUMNS)
 
 
-# On PostgreSQL a batch's keys and account ids are bound as one array each, not as `IN ($1, ..., $n)`: the SQL
-# text stays the same whatever the batch's size, so asyncpg's prepared statement is reused. The keys are joined
-# from `unnest($1)` rather than tested with `= ANY($1)`: asyncpg keeps a statement's generic plan for the
-# connection's life, and one made while the table was small is a sequential scan that compares every row with
-# every key of a non-constant array (~35 ms per batch of 250 keys at 15k rows, growing with the table); a join
-# from the unnested keys probes the primary key index once per key.
-_WANTED_KEYS = (func.unnest(bindparam("keys", type_=postgresql.ARRAY(String())))
-                .table_valued("key").render_derived(name="wanted"))
-_STORED_REQUESTS_PG = (select(requests_table)
-                       .select_from(_WANTED_KEYS.join(requests_table, requests_table.c.key == _WANTED_KEYS.c.key)))
-_LOCK_ACCOUNTS_PG = (select(*[accounts_table.c[name] for name in STATE_COLUMNS])
-                     .where(accounts_table.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger()))))
-                     .order_by(accounts_table.c.id).with_for_update())  # locks taken in id order: no deadlock
+# A batch's keys and account ids are bound as one value each (an array on PostgreSQL, a JSON array on SQLite),
+# not as `IN ($1, ..., $n)`: the SQL text stays the same whatever the batch's size, so asyncpg's prepared
+# statement is reused. On PostgreSQL the keys are joined from `unnest($1)` rather than tested with `= ANY($1)`:
+# asyncpg keeps a statement's generic plan for the connection's life, and one made while the table was small is
+# a sequential scan that compares every row with every key of a non-constant array (~35 ms per batch of 250 keys
+# at 15k rows, growing with the table); a join from the unnested keys probes the primary key index once per key.
+_STORED_COLUMNS = "r.key, r.request_hash, r.transaction_id, r.error_code, r.error_detail"
+_STORED_REQUESTS_PG = (f"SELECT {_STORED_COLUMNS} FROM unnest($1::text[]) AS wanted(key) "
+                       "JOIN ledger_requests AS r ON r.key = wanted.key")
+_STORED_REQUESTS_SQLITE = (f"SELECT {_STORED_COLUMNS} FROM ledger_requests AS r "
+                           "WHERE r.key IN (SELECT value FROM json_each(?))")
+# The same for the accounts: `id = ANY($1)` under a generic plan made while the table was small is a scan testing
+# every account against every id of the batch. LockRows sits above the sort: locks are taken in id order, so
+# rival writers never deadlock.
+_LOCK_ACCOUNTS_PG = (f"SELECT {', '.join(f'a.{name}' for name in STATE_COLUMNS)} FROM unnest($1::bigint[]) "
+                     "AS wanted(id) JOIN ledger_accounts AS a ON a.id = wanted.id ORDER BY a.id FOR UPDATE OF a")
+_STATE_FLAGS = ("debits_must_not_exceed_credits", "credits_must_not_exceed_debits", "is_closed")
+_ACCOUNTS_SQLITE = (f"SELECT {', '.join(STATE_COLUMNS)} FROM ledger_accounts "
+                    "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id")
 
 
 def _is_postgres(session: AsyncSession) -> bool:
@@ -69,16 +76,22 @@ async def load_account_states(session: AsyncSession, ids: Collection[int]) -> di
     """The accounts a batch touches, locked on PostgreSQL in id order so rival writers never deadlock.
 
     (SQLite's writer transaction is BEGIN IMMEDIATE: it already holds the whole database.)
+    Driver SQL with the ids bound as one value: no compile and no ORM row per account.
     """
     if not ids:
         return {}
-    if _is_postgres(session):
-        rows = (await session.execute(_LOCK_ACCOUNTS_PG, {"ids": sorted(ids)})).all()
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        result = await connection.exec_driver_sql(_LOCK_ACCOUNTS_PG, (sorted(ids),))
     else:
-        columns = [accounts_table.c[name] for name in STATE_COLUMNS]
-        statement = select(*columns).where(accounts_table.c.id.in_(sorted(ids))).order_by(accounts_table.c.id)
-        rows = (await session.execute(statement)).all()
-    return {row.id: model.AccountState(**row._mapping) for row in rows}
+        result = await connection.exec_driver_sql(_ACCOUNTS_SQLITE, (json.dumps(sorted(ids)),))
+    states = {}
+    for row in result.all():
+        values = dict(zip(STATE_COLUMNS, row, strict=True))
+        for name in _STATE_FLAGS:  # SQLite answers 0 and 1
+            values[name] = bool(values[name])
+        states[row[0]] = model.AccountState(**values)
+    return states
 
 
 async def load_referenced(session: AsyncSession, ids: Collection[int]) -> dict[int, model.PendingState]:
@@ -124,36 +137,125 @@ async def load_transactions(session: AsyncSession, ids: Collection[int]) -> dict
 
 
 async def stored_requests(session: AsyncSession, keys: Collection[str]) -> dict[str, Any]:
+    """The stored first result of each known key (key, request_hash, transaction_id, error_code, error_detail)."""
     if not keys:
         return {}
-    if _is_postgres(session):
-        rows = (await session.execute(_STORED_REQUESTS_PG, {"keys": list(keys)})).all()
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        result = await connection.exec_driver_sql(_STORED_REQUESTS_PG, (list(keys),))
     else:
-        rows = (await session.execute(select(requests_table).where(requests_table.c.key.in_(list(keys))))).all()
-    return {row.key: row for row in rows}
+        result = await connection.exec_driver_sql(_STORED_REQUESTS_SQLITE, (json.dumps(list(keys)),))
+    return {row.key: row for row in result.all()}
 
 
-async def write_batch(session: AsyncSession, *, transactions: Sequence[dict[str, Any]],
-                      entries: Sequence[dict[str, Any]], accounts: Iterable[model.AccountState],
-                      resolved: Sequence[tuple[int, str]], requests: Sequence[dict[str, Any]]) -> None:
-    """One round of executemany per table: the point of batching."""
-    if transactions:
-        await session.execute(insert(transactions_table), list(transactions))
-    if entries:
-        await session.execute(insert(entries_table), list(entries))
-    account_params = [{"b_id": account.id, **{f"b_{name}": getattr(account, name) for name in BALANCE_COLUMNS}}
-                      for account in accounts]
-    if account_params:
-        await session.execute(
-            update(accounts_table).where(accounts_table.c.id == bindparam("b_id"))
-            .values({name: bindparam(f"b_{name}") for name in BALANCE_COLUMNS}), account_params)
-    if resolved:
-        await session.execute(
-            update(transactions_table).where(transactions_table.c.id == bindparam("b_id"))
-            .values(status=bindparam("b_status")), [{"b_id": id_, "b_status": status} for id_, status in resolved])
-    if requests:
-        # sorted: two writers inserting the same keys take the key locks in the same order
-        await session.execute(insert(requests_table), sorted(requests, key=lambda row: row["key"]))
+# A batch's writes are one statement per table, run as driver SQL (`exec_driver_sql`: no compile, no per-row
+# parameter building, but the driver's errors still arrive as SQLAlchemy's and statement listeners still hear
+# it). On PostgreSQL each column is bound as one array and unnested: one statement whatever the batch's size,
+# with a fixed SQL text, so asyncpg keeps one prepared statement, and the server inserts the rows in one
+# executor run instead of one Bind/Execute per row (executemany). On SQLite, one executemany of plain tuples.
+# Columns: (name, PostgreSQL array element type); JSON goes over as text and is cast in the SELECT.
+TRANSACTION_COLUMNS = (("id", "bigint"), ("key", "text"), ("kind", "text"), ("status", "text"),
+                       ("pending_id", "bigint"), ("reverses_id", "bigint"), ("expires_at", "timestamptz"),
+                       ("metadata", "jsonb"), ("created_at", "timestamptz"))
+ENTRY_COLUMNS = (("id", "bigint"), ("transaction_id", "bigint"), ("account_id", "bigint"), ("currency", "text"),
+                 ("side", "text"), ("phase", "text"), ("amount_minor", "bigint"), ("created_at", "timestamptz"))
+REQUEST_COLUMNS = (("key", "text"), ("request_hash", "text"), ("transaction_id", "bigint"), ("error_code", "text"),
+                   ("error_detail", "text"), ("created_at", "timestamptz"))
+_BALANCE_UPDATE_COLUMNS = (("id", "bigint"), *((name, "bigint") for name in BALANCE_COLUMNS))
+_RESOLVED_COLUMNS = (("id", "bigint"), ("status", "text"))
+
+
+class _BulkStatement:
+    """One write of many rows with a fixed SQL text per dialect, and the columns' own bind processors
+    (UTC datetimes, JSON, the money assertion) applied as SQLAlchemy would."""
+
+    def __init__(self, table: Any, columns: tuple[tuple[str, str], ...], *, update_on: str | None = None) -> None:
+        self.table = table
+        self.columns = columns
+        self.update_on = update_on  # None: INSERT; else UPDATE the rows matching this column
+        self._compiled: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+    def _compile(self, dialect: Any) -> tuple[str, tuple[Any, ...]]:
+        quote = dialect.identifier_preparer.quote
+        table = quote(self.table.name)
+        names = [name for name, _type in self.columns]
+        processors = tuple(self.table.c[name].type._cached_bind_processor(dialect) for name in names)
+        if dialect.name == "postgresql":
+            source = ", ".join(f"${index}::{type_}[]" for index, (_name, type_) in enumerate(self.columns, 1))
+            aliases = ", ".join(quote(name) for name in names)
+            values = [f"v.{quote(name)}::jsonb" if type_ == "jsonb" else f"v.{quote(name)}"
+                      for name, type_ in self.columns]
+            if self.update_on is None:
+                sql = (f"INSERT INTO {table} ({aliases}) SELECT {', '.join(values)} "
+                       f"FROM unnest({source}) AS v({aliases})")
+            else:
+                assignments = ", ".join(f"{quote(name)} = {value}" for name, value in zip(names, values, strict=True)
+                                        if name != self.update_on)
+                key = quote(self.update_on)
+                sql = (f"UPDATE {table} SET {assignments} FROM unnest({source}) AS v({aliases}) "
+                       f"WHERE {table}.{key} = v.{key}")
+        elif self.update_on is None:
+            sql = (f"INSERT INTO {table} ({', '.join(quote(name) for name in names)}) "
+                   f"VALUES ({', '.join('?' for _name in names)})")
+        else:  # numbered parameters: the rows keep their column order, key first
+            assignments = ", ".join(f"{quote(name)} = ?{index}" for index, name in enumerate(names, 1)
+                                    if name != self.update_on)
+            key = quote(self.update_on)
+            sql = f"UPDATE {table} SET {assignments} WHERE {key} = ?{names.index(self.update_on) + 1}"
+        return sql, processors
+
+    async def run(self, session: AsyncSession, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Write `rows`, each a tuple in `columns` order."""
+        if not rows:
+            return
+        connection = await session.connection()
+        dialect = connection.dialect
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = self._compile(dialect)
+        sql, processors = compiled
+        columns = [_processed(column, process, memo=type_ == "timestamptz")
+                   for column, process, (_name, type_) in zip(zip(*rows, strict=True), processors, self.columns,
+                                                               strict=True)]
+        if dialect.name == "postgresql":
+            await connection.exec_driver_sql(sql, tuple(columns))
+        else:
+            await connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _processed(column: Sequence[Any], process: Any, *, memo: bool) -> list[Any]:
+    """Bound values of one column; a batch's rows share one `created_at`, so datetimes are converted once each."""
+    if process is None:
+        return list(column)
+    if not memo:
+        return [process(value) for value in column]
+    converted: dict[Any, Any] = {}
+    return [converted[value] if value in converted else converted.setdefault(value, process(value))
+            for value in column]
+
+
+_INSERT_TRANSACTIONS = _BulkStatement(transactions_table, TRANSACTION_COLUMNS)
+_INSERT_ENTRIES = _BulkStatement(entries_table, ENTRY_COLUMNS)
+_UPDATE_BALANCES = _BulkStatement(accounts_table, _BALANCE_UPDATE_COLUMNS, update_on="id")
+_UPDATE_RESOLVED = _BulkStatement(transactions_table, _RESOLVED_COLUMNS, update_on="id")
+_INSERT_REQUESTS = _BulkStatement(requests_table, REQUEST_COLUMNS)
+
+
+async def write_batch(session: AsyncSession, *, transactions: Sequence[tuple[Any, ...]],
+                      entries: Sequence[tuple[Any, ...]], accounts: Iterable[model.AccountState],
+                      resolved: Sequence[tuple[int, str]], requests: Sequence[tuple[Any, ...]]) -> None:
+    """One statement per table (PostgreSQL) or one executemany (SQLite): the point of batching.
+
+    Rows are tuples in the order of TRANSACTION_COLUMNS, ENTRY_COLUMNS and REQUEST_COLUMNS.
+    """
+    await _INSERT_TRANSACTIONS.run(session, transactions)
+    await _INSERT_ENTRIES.run(session, entries)
+    await _UPDATE_BALANCES.run(session, [
+        (account.id, account.debits_posted_minor, account.credits_posted_minor, account.debits_pending_minor,
+         account.credits_pending_minor) for account in accounts])
+    await _UPDATE_RESOLVED.run(session, resolved)
+    # sorted: two writers inserting the same keys take the key locks in the same order
+    await _INSERT_REQUESTS.run(session, sorted(requests, key=lambda row: row[0]))
 
 
 async def overdue_pending_ids(session: AsyncSession, *, now: datetime, limit: int) -> list[int]:
