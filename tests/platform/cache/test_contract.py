@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator
 
 import pytest
@@ -283,3 +284,18 @@ async def test_ttl_must_be_positive(cache: Cache) -> None:
     with pytest.raises(ValueError):
         await cache.set("k", b"x", ttl_s=0)
     assert await cache.get("k") is None
+
+
+async def test_read_many_answers_each_read_as_its_own_method_does(cache: Cache) -> None:
+    from casebook.platform.cache import GetMany, RevRangeByScore
+
+    await cache.set("a", b"1")
+    await cache.zadd("timeline", {"x": 1.0, "y": 2.0, "z": 3.0})
+    found = await cache.read_many([
+        GetMany(["a", "missing"]), RevRangeByScore("timeline", math.inf, -math.inf, limit=2),
+        RevRangeByScore("timeline", 3.0, 1.0, limit=5, exclusive_max=True), GetMany([]),
+        RevRangeByScore("timeline", 3.0, 1.0, limit=0), RevRangeByScore("absent", math.inf, -math.inf, limit=3)])
+    assert found == [[b"1", None], [("z", 3.0), ("y", 2.0)], [("y", 2.0), ("x", 1.0)], [], [], []]
+    assert await cache.read_many([]) == []
+    with pytest.raises(TypeError):
+        await cache.read_many([RevRangeByScore("a", math.inf, -math.inf, limit=1)])

@@ -23,13 +23,14 @@ import math
 import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
 from casebook.engines.social import limits, repository
 from casebook.engines.social.errors import InvalidSocialRequest
 from casebook.engines.social.model import FanOutResult
-from casebook.platform.cache import Cache
+from casebook.platform.cache import Cache, GetMany, Read, RevRangeByScore
 from casebook.platform.uow import UnitOfWork
 
 TimelineEntry = tuple[int, int]  # (item id, sort key: creation time in unix ms)
@@ -164,29 +165,46 @@ async def read(cache: Cache, *, network: str, account_id: int, before: str | Non
     if not 1 <= limit <= limits.TIMELINE_PAGE_MAX:
         raise InvalidSocialRequest(f"limit must be between 1 and {limits.TIMELINE_PAGE_MAX}.", field="limit")
     position = decode_cursor(before)
+    if position is None:
+        reads = first_page_reads(network=network, account_id=account_id, limit=limit)
+        return await first_page_of(cache, network=network, account_id=account_id, limit=limit,
+                                   found=await cache.read_many(reads))
     key, marker = timeline_key(network, account_id), _marker_key(network, account_id)
     marker_value = await cache.get(marker)
     if marker_value is None:
         return None
-    if position is None:
-        rows = await cache.zrevrangebyscore(key, math.inf, -math.inf, limit=limit + 1)
-        if not rows or rows[0][0] != _SENTINEL:  # evicted or expired under the marker
-            return None
-        items = [(int(member), int(score)) for member, score in rows[1:]]
-    else:
-        # First the rest of the cursor's millisecond (ties, rare and at most the cap), then older ones.
-        _, sort_key = position
-        ties = await cache.zrevrangebyscore(key, sort_key, sort_key, limit=limits.TIMELINE_ITEMS_MAX + 1)
-        items = [entry for entry in ((int(member), int(score)) for member, score in ties)
-                 if _is_older(entry, position)][:limit]
-        if len(items) < limit:
-            older = await cache.zrevrangebyscore(key, sort_key, -math.inf, limit=limit - len(items),
-                                                 exclusive_max=True)
-            items.extend((int(member), int(score)) for member, score in older)
+    # First the rest of the cursor's millisecond (ties, rare and at most the cap), then older ones.
+    _, sort_key = position
+    ties = await cache.zrevrangebyscore(key, sort_key, sort_key, limit=limits.TIMELINE_ITEMS_MAX + 1)
+    items = [entry for entry in ((int(member), int(score)) for member, score in ties)
+             if _is_older(entry, position)][:limit]
+    if len(items) < limit:
+        older = await cache.zrevrangebyscore(key, sort_key, -math.inf, limit=limit - len(items),
+                                             exclusive_max=True)
+        items.extend((int(member), int(score)) for member, score in older)
     if _touched_long_ago(marker_value):
         await _touch(cache, key, marker)
     next_cursor = encode_cursor(items[-1]) if len(items) == limit else None
     return TimelinePage(items=items, next_cursor=next_cursor)
+
+
+def first_page_reads(*, network: str, account_id: int, limit: int) -> list[Read]:
+    """The cache reads of a timeline's first page, for `Cache.read_many` (callers may add their own reads
+    after them, to pay one round trip for all); `first_page_of` makes the page of their answers."""
+    return [GetMany([_marker_key(network, account_id)]),
+            RevRangeByScore(timeline_key(network, account_id), math.inf, -math.inf, limit=limit + 1)]
+
+
+async def first_page_of(cache: Cache, *, network: str, account_id: int, limit: int,
+                        found: Sequence[Any]) -> TimelinePage | None:
+    """The first page from the answers to `first_page_reads` (None: rebuild); may renew the TTLs."""
+    [marker_value], rows = found[0], found[1]
+    if marker_value is None or not rows or rows[0][0] != _SENTINEL:  # never built, or evicted or expired
+        return None
+    items = [(int(member), int(score)) for member, score in rows[1:]]
+    if _touched_long_ago(marker_value):
+        await _touch(cache, timeline_key(network, account_id), _marker_key(network, account_id))
+    return TimelinePage(items=items, next_cursor=encode_cursor(items[-1]) if len(items) == limit else None)
 
 
 def merge(pushed: Iterable[TimelineEntry], pulled: Iterable[TimelineEntry], limit: int) -> list[TimelineEntry]:

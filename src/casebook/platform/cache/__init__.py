@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Any, Protocol
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GetMany:
+    """A read for `Cache.read_many`: as `get_many(keys)`."""
+
+    keys: Sequence[str]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RevRangeByScore:
+    """A read for `Cache.read_many`: as `zrevrangebyscore(key, max_score, min_score, limit=..., exclusive_max=...)`."""
+
+    key: str
+    max_score: float
+    min_score: float
+    limit: int
+    exclusive_max: bool = False
+
+
+Read = GetMany | RevRangeByScore
 
 
 class Cache(Protocol):
@@ -34,6 +56,9 @@ class Cache(Protocol):
     async def zrevrange(self, key: str, start: int, stop: int) -> list[tuple[str, float]]: ...
     async def zrevrangebyscore(self, key: str, max_score: float, min_score: float, *, limit: int,
                                exclusive_max: bool = False) -> list[tuple[str, float]]: ...
+    async def read_many(self, reads: Sequence[Read]) -> list[Any]:
+        """Several reads in one round trip, each answered as its own method answers; not a snapshot (a write may
+        land between two of them), so callers check what they read as they would separate reads."""
     async def ping(self) -> None: ...
     async def close(self) -> None: ...
 

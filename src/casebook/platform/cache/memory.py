@@ -9,6 +9,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
+from typing import Any
+
+from casebook.platform.cache import GetMany, Read
 
 # Expired keys are also dropped by a bounded sweep on writes, so memory held by keys nobody reads
 # again is reclaimed; 64 keeps one write's extra work small.
@@ -301,6 +304,16 @@ class MemoryCache:
         if zset is None or limit <= 0:
             return []
         return zset.rev_range_by_score(max_score, min_score, limit, exclusive_max)
+
+    async def read_many(self, reads: Sequence[Read]) -> list[Any]:
+        found: list[Any] = []
+        for read in reads:
+            if type(read) is GetMany:
+                found.append(await self.get_many(read.keys))
+            else:
+                found.append(await self.zrevrangebyscore(read.key, read.max_score, read.min_score,  # type: ignore[union-attr]
+                                                         limit=read.limit, exclusive_max=read.exclusive_max))  # type: ignore[union-attr]
+        return found
 
     # -- lifecycle ---------------------------------------------------------------------------
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
 
-from casebook.platform.cache import ZADD_MANY_CHUNK
+from casebook.platform.cache import ZADD_MANY_CHUNK, GetMany, Read
 from casebook.platform.errors import Unavailable
 
 # 64 connections: a Granian worker rarely has more requests in flight that touch the cache at once;
@@ -154,6 +155,34 @@ class RedisCache:
         return [(member.decode(), score) for member, score in rows]
 
 
+    async def read_many(self, reads: Sequence[Read]) -> list[Any]:
+        if not reads:
+            return []
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for read in reads:
+                    if isinstance(read, GetMany):
+                        if read.keys:
+                            pipe.mget(read.keys)
+                        else:  # MGET needs a key: a no-op holds the reply's place
+                            pipe.echo(b"")
+                    else:  # a limit under 1 reads one member and answers none, as zrevrangebyscore does
+                        high = f"({_bound(read.max_score)}" if read.exclusive_max else _bound(read.max_score)
+                        pipe.zrevrangebyscore(read.key, high, _bound(read.min_score), start=0,
+                                              num=max(read.limit, 1), withscores=True)
+                replies = await pipe.execute()
+        except RedisError as error:
+            first = reads[0]
+            raise _translate(first.keys[0] if isinstance(first, GetMany) and first.keys else
+                             getattr(first, "key", "?"), error) from error
+        found: list[Any] = []
+        for read, reply in zip(reads, replies, strict=True):
+            if isinstance(read, GetMany):
+                found.append(list(reply) if read.keys else [])
+            else:
+                found.append([(member.decode(), score) for member, score in reply][:max(read.limit, 0)])
+        return found
+
     async def ping(self) -> None:
         await self._client.ping()  # raw: the health report shows the driver's own error
 
@@ -195,7 +224,7 @@ def _translate(key: str, error: RedisError) -> Exception:
     if not isinstance(error, ResponseError):
         return Unavailable("the cache is unavailable")
     message = str(error)
-    if message.startswith("WRONGTYPE"):
+    if "WRONGTYPE" in message:  # a pipeline wraps the reply: "Command # 1 (...) caused error: (WRONGTYPE ...)"
         return TypeError(f"cache key {key!r} holds a value of another type")
     if "not an integer" in message:
         return ValueError(f"cache key {key!r} does not hold an integer")

@@ -44,7 +44,10 @@ async def current(cache: Cache, keys: Sequence[str]) -> dict[str, bytes]:
 
 async def unchanged(cache: Cache, recorded: Mapping[str, bytes]) -> bool:
     """True when every token still reads as `recorded` (one cache read)."""
-    if not recorded:
-        return True
-    found = await cache.get_many(list(recorded))
+    return not recorded or matches(recorded, await cache.get_many(list(recorded)))
+
+
+def matches(recorded: Mapping[str, bytes], found: Sequence[bytes | None]) -> bool:
+    """True when `found` (the tokens of `recorded`'s keys, read in its order, e.g. by a batched
+    `GetMany(list(recorded))`) are the recorded ones."""
     return all(held == token for held, token in zip(found, recorded.values(), strict=True))

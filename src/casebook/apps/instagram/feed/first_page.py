@@ -9,8 +9,8 @@ tokens (platform/cache/tokens.py) of everything else it shows:
 - `profiles`, one token for every account: names, avatars and privacy change rarely;
 - `pulled`: the posts of accounts too big to fan out, merged in at read time; bumped when one of them
   publishes, and when any post's audience changes.
-A read compares the timeline's head (the cache read every feed read makes anyway) and the tokens (one more
-cache read); when both match, the kept bytes are the answer, and the impressions are recorded as on any read.
+A read compares the timeline's head (the cache read every feed read makes anyway) and the tokens, read
+together in one cache round trip; when both match, the kept bytes are the answer, and the impressions are recorded as on any read.
 Otherwise the page is built from the database as before (timeline.py, views.py) and kept again.
 
 `on_commit` bumps the tokens right after each commit that changes one of those things, before the request
@@ -40,7 +40,7 @@ from casebook.apps.instagram.feed.schemas import FeedPage
 from casebook.apps.instagram.posts import bodies, insights, views
 from casebook.engines import social
 from casebook.platform.bus.events import Event
-from casebook.platform.cache import tokens
+from casebook.platform.cache import GetMany, tokens
 from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -103,13 +103,18 @@ def _pages_of(platform: Platform) -> _Pages:
 
 async def read(platform: Platform, *, viewer_id: int, limit: int) -> bytes:
     """The first page of the viewer's chronological feed as the API's JSON (a FeedPage)."""
-    pages = _pages_of(platform)
+    pages, cache = _pages_of(platform), platform.cache
     key = (viewer_id, limit)
-    pushed = await timeline.read_pushed(platform.cache, viewer_id=viewer_id, cursor=None, limit=limit)
     kept = pages.get(key)
+    if kept is not None and (kept.expires_at <= time.monotonic() or kept.window != bodies.current_window()):
+        kept = None
+    # One cache round trip: the timeline's head, and the kept page's tokens.
+    reads = social.timelines.first_page_reads(network=rules.NETWORK, account_id=viewer_id, limit=limit)
+    found = await cache.read_many(reads if kept is None else [*reads, GetMany(list(kept.tokens))])
+    pushed = await social.timelines.first_page_of(cache, network=rules.NETWORK, account_id=viewer_id, limit=limit,
+                                                  found=found)
     if (kept is not None and pushed is not None and kept.pushed == pushed.items
-            and kept.expires_at > time.monotonic() and kept.window == bodies.current_window()
-            and await tokens.unchanged(platform.cache, kept.tokens)):
+            and tokens.matches(kept.tokens, found[-1])):
         body, shown_ids = kept.body, kept.post_ids  # no database, no unit of work
     else:
         async with platform.reader() as uow:
