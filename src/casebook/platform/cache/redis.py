@@ -10,6 +10,8 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
 
 from casebook.platform.cache import ZADD_MANY_CHUNK, GetMany, Read
+from casebook.platform.cache.redis_reads import PipelinedReads
+from casebook.platform.cache.redis_reads import bound as _bound
 from casebook.platform.errors import Unavailable
 
 # 64 connections: a Granian worker rarely has more requests in flight that touch the cache at once;
@@ -25,6 +27,7 @@ class RedisCache:
         pool = redis.BlockingConnectionPool.from_url(
             url, max_connections=POOL_CONNECTIONS_MAX, timeout=POOL_WAIT_TIMEOUT_S)
         self._client = redis.Redis.from_pool(pool)  # owns the pool: aclose() closes it
+        self._reads = PipelinedReads(url) if PipelinedReads.supports(url) else None
 
     async def get(self, key: str) -> bytes | None:
         return await _run(self._client.get(key), key)
@@ -158,6 +161,8 @@ class RedisCache:
     async def read_many(self, reads: Sequence[Read]) -> list[Any]:
         if not reads:
             return []
+        if self._reads is not None:
+            return await self._reads.read_many(reads)
         try:
             async with self._client.pipeline(transaction=False) as pipe:
                 for read in reads:
@@ -187,6 +192,8 @@ class RedisCache:
         await self._client.ping()  # raw: the health report shows the driver's own error
 
     async def close(self) -> None:
+        if self._reads is not None:
+            await self._reads.close()
         await self._client.aclose()
 
 
@@ -203,12 +210,6 @@ def _check_score(score: float) -> float:
     if math.isnan(score):
         raise ValueError("a sorted-set score must not be NaN")
     return score
-
-
-def _bound(score: float) -> str:
-    if math.isinf(score):
-        return "+inf" if score > 0 else "-inf"
-    return repr(float(score))
 
 
 async def _run(command, key: str):  # type: ignore[no-untyped-def]
