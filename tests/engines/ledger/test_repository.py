@@ -11,13 +11,16 @@ from casebook.engines.ledger import repository
 from casebook.engines.ledger.models import AccountRow, EntryRow, RequestRow, TransactionRow
 from tests.engines.ledger.factories import open_wallet, open_world
 
+# goes over as JSON text inside the rows' JSON on PostgreSQL: quotes, backslashes, non-ASCII and ids past 2**53
+METADATA = {"note": 'caf\u00e9 "day" \\ \U0001f389', "lines": [1, 2], "ref": 2**62 + 1, "nested": {"ok": True}}
+
 
 async def test_one_batch_writes_every_table_exactly(frozen_platform, frozen_clock) -> None:
     platform, now = frozen_platform, frozen_clock.now()
     world = await open_world(platform)
     alice, bob = await open_wallet(platform, "alice"), await open_wallet(platform, "bob")
 
-    fund = ledger.Transfer(key="fund", metadata={"note": "pay day", "lines": [1, 2]}, legs=(
+    fund = ledger.Transfer(key="fund", metadata=METADATA, legs=(
         ledger.Leg(account_id=world.id, side="debit", amount_minor=1_000, currency="USD"),
         ledger.Leg(account_id=alice.id, side="credit", amount_minor=1_000, currency="USD")))
 
@@ -45,7 +48,7 @@ async def test_one_batch_writes_every_table_exactly(frozen_platform, frozen_cloc
         requests = {row.key: row for row in (await session.scalars(select(RequestRow))).all()}
         accounts = {row.id: row for row in (await session.scalars(select(AccountRow))).all()}
     assert sorted(transactions) == ["capture", "fund", "hold"]
-    assert transactions["fund"].meta == {"note": "pay day", "lines": [1, 2]}
+    assert transactions["fund"].meta == METADATA
     assert transactions["fund"].created_at == now and transactions["fund"].created_at.utcoffset() == timedelta(0)
     assert (transactions["hold"].status, transactions["hold"].expires_at) == ("posted", now + timedelta(seconds=60))
     assert (transactions["capture"].kind, transactions["capture"].pending_id) == ("post_pending", hold.id)

@@ -261,9 +261,12 @@ def validate_request(request: Request) -> None:
         raise errors.InvalidRequest(f"a transaction has 2 to {limits.LEGS_MAX} legs", field="legs")
     net: dict[str, int] = {}
     for index, leg in enumerate(request.legs):
-        check_amount(leg.amount_minor, field=f"legs[{index}].amount_minor")
-        check_currency(leg.currency)
-        net[leg.currency] = net.get(leg.currency, 0) + (leg.amount_minor if leg.side == "debit" else -leg.amount_minor)
+        amount_minor = leg.amount_minor
+        if type(amount_minor) is not int or not 0 < amount_minor <= limits.AMOUNT_MAX_MINOR:  # hot path: no f-string
+            check_amount(amount_minor, field=f"legs[{index}].amount_minor")
+        if leg.currency not in CURRENCY_EXPONENTS:
+            check_currency(leg.currency)
+        net[leg.currency] = net.get(leg.currency, 0) + (amount_minor if leg.side == "debit" else -amount_minor)
     if any(net.values()):
         raise errors.UnbalancedTransaction("debits and credits must be equal in every currency", field="legs")
     if request.is_pending:
