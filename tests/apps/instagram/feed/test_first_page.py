@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from casebook.apps.instagram.feed import rules as feed_rules
+from casebook.apps.instagram.feed import timeline
 from casebook.apps.instagram.posts import insights
 from tests.apps.instagram.factories import API, follow, instagram_user, publish_post, settle, upload_photo, wait_for_media
 
@@ -126,3 +127,27 @@ async def test_a_pulled_authors_new_post_shows_on_the_next_read(client, platform
     second = await publish_post(client, star, caption="second", media_ids=[photo])  # never pushed: pulled
 
     assert [item["id"] for item in (await _page(client, bob))["items"]] == [second["id"], first["id"]]
+
+
+async def test_a_change_committed_while_the_page_is_built_is_not_kept_stale(client, platform, monkeypatch) -> None:
+    ada = await instagram_user(client, "ada")
+    bob = await instagram_user(client, "bob")
+    cid = await instagram_user(client, "cid")
+    await follow(client, bob, "ada")
+    await settle(platform)
+    await _page(client, bob)
+    post = await publish_post(client, ada, caption="racing")
+    await settle(platform)
+    page_entries, liked = timeline.page_entries, []
+
+    async def entries_then_a_like(uow, **kwargs):  # cid's like commits between the page's two reads
+        entries = await page_entries(uow, **kwargs)
+        if not liked:
+            liked.append(await client.post(f"{API}/posts/{post['id']}/like", headers=cid))
+        return entries
+
+    monkeypatch.setattr(timeline, "page_entries", entries_then_a_like)
+    await _page(client, bob)  # built around the like: kept or not, it must not outlive it
+    assert liked[0].status_code == 200
+
+    assert (await _page(client, bob))["items"][0]["like_count"] == 1

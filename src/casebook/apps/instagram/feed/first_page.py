@@ -41,7 +41,6 @@ from casebook.apps.instagram.posts import bodies, insights, views
 from casebook.engines import social
 from casebook.platform.bus.events import Event
 from casebook.platform.cache import GetMany, tokens
-from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
@@ -117,21 +116,23 @@ async def read(platform: Platform, *, viewer_id: int, limit: int) -> bytes:
             and tokens.matches(kept.tokens, found[-1])):
         body, shown_ids = kept.body, kept.post_ids  # no database, no unit of work
     else:
-        async with platform.reader() as uow:
-            body, shown_ids = await _build(uow, pages, key, viewer_id=viewer_id, limit=limit, pushed=pushed)
+        body, shown_ids = await _build(platform, pages, key, viewer_id=viewer_id, limit=limit, pushed=pushed)
     await insights.record_views(platform, viewer_id, shown_ids)
     return body
 
 
-async def _build(uow: UnitOfWork, pages: _Pages, key: tuple[int, int], *, viewer_id: int, limit: int,
+async def _build(platform: Platform, pages: _Pages, key: tuple[int, int], *, viewer_id: int, limit: int,
                  pushed: social.TimelinePage | None) -> tuple[bytes, list[int]]:
     window = bodies.current_window()
     # Tokens before the rows they stand for (see tokens.py): the reader's and the shared ones before the pulled
-    # query, the posts' before the posts are read.
-    held = await tokens.current(uow.cache, [reader_token(viewer_id), PROFILES_TOKEN, PULLED_TOKEN])
-    entries = await timeline.page_entries(uow, viewer_id=viewer_id, cursor=None, limit=limit, pushed=pushed)
-    held |= await tokens.current(uow.cache, [post_token(entry[0]) for entry in entries])
-    shown = await views.show_page(uow, viewer_id, [entry[0] for entry in entries])
+    # query, the posts' before the posts are read, in a read of their own: a SQLite read keeps the snapshot
+    # of its first statement, which here would predate the posts' tokens.
+    held = await tokens.current(platform.cache, [reader_token(viewer_id), PROFILES_TOKEN, PULLED_TOKEN])
+    async with platform.reader() as uow:
+        entries = await timeline.page_entries(uow, viewer_id=viewer_id, cursor=None, limit=limit, pushed=pushed)
+    held |= await tokens.current(platform.cache, [post_token(entry[0]) for entry in entries])
+    async with platform.reader() as uow:
+        shown = await views.show_page(uow, viewer_id, [entry[0] for entry in entries])
     body = encode_json(FeedPage(mode="chronological", items=shown.posts,
                                 next_cursor=timeline.next_cursor_of(entries, limit)))
     shown_ids = [int(post.id) for post in shown.posts]
