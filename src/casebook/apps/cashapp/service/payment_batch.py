@@ -249,6 +249,11 @@ async def tally_of(uow: UnitOfWork, sender_id: int) -> _Tally:
     return (await _tallies(uow, {sender_id}, now=uow.now())).get(sender_id, _Tally())
 
 
+# After the first payment of a batch, wait this long for others: a batch's cost is mostly per batch (the payers'
+# locks, four queries, one commit), and at 1 ms a busy writer committed many part-filled batches (bench cashapp:
+# 1,125-1,138 payments/s at 1 ms, 1,187-1,233/s at 4 ms, 894/s at 8 ms, same machine and hour).
+PAYMENTS_LINGER_S = 0.004
+
 _committers: weakref.WeakKeyDictionary[Platform, GroupCommitter[PaymentOrder, Sent]] = weakref.WeakKeyDictionary()
 
 
@@ -257,6 +262,7 @@ def committer_for(platform: Platform) -> GroupCommitter[PaymentOrder, Sent]:
     PostgreSQL the batch's payer locks keep several processes' writers correct)."""
     committer = _committers.get(platform)
     if committer is None:
-        committer = GroupCommitter(platform, name="cashapp.payments", commit_batch=commit_payments)
+        committer = GroupCommitter(platform, name="cashapp.payments", commit_batch=commit_payments,
+                                   linger_s=PAYMENTS_LINGER_S)
         _committers[platform] = committer
     return committer
