@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator
 
 import pytest
 
-from casebook.platform.cache import Cache, open_cache
-from casebook.platform.settings import Settings
+from casebook.platform.cache import Cache
 
 # Long enough that a slow machine never sees it lapse mid-test, short enough to wait out.
 SHORT_TTL_S = 0.05
-
-
-@pytest.fixture
-async def cache(settings: Settings) -> AsyncIterator[Cache]:
-    cache = open_cache(settings.cache_url, items_max=1000)
-    try:
-        yield cache
-    finally:
-        await cache.close()
 
 
 async def test_ping_answers(cache: Cache) -> None:

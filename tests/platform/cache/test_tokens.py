@@ -3,22 +3,8 @@ while it is being computed, and after its tokens are evicted; never before."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from casebook.platform.cache import Cache, open_cache, tokens
+from casebook.platform.cache import Cache, tokens
 from casebook.platform.cache.memory import MemoryCache
-from casebook.platform.settings import Settings
-
-
-@pytest.fixture
-async def cache(settings: Settings) -> AsyncIterator[Cache]:
-    cache = open_cache(settings.cache_url, items_max=1000)
-    try:
-        yield cache
-    finally:
-        await cache.close()
 
 
 async def test_a_value_stays_good_until_one_of_its_tokens_is_bumped(cache: Cache) -> None:
