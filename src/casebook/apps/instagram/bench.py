@@ -33,8 +33,8 @@ from sqlalchemy import select
 
 from casebook.apps.instagram import rules
 from casebook.apps.instagram.demo import DEMO_PASSWORD, images, writing
-from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.feed import first_page, timeline
+from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.models import ProfileRow
 from casebook.apps.instagram.posts import publishing, views
 from casebook.engines import media, social

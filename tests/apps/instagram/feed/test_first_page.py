@@ -8,7 +8,15 @@ from sqlalchemy import event
 from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.feed import timeline
 from casebook.apps.instagram.posts import insights
-from tests.apps.instagram.factories import API, follow, instagram_user, publish_post, settle, upload_photo, wait_for_media
+from tests.apps.instagram.factories import (
+    API,
+    follow,
+    instagram_user,
+    publish_post,
+    settle,
+    upload_photo,
+    wait_for_media,
+)
 
 
 async def _page(client, headers) -> dict:

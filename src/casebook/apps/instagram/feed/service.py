@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from casebook.apps.instagram import audience
 from litestar.serialization import encode_json
 
+from casebook.apps.instagram import audience
 from casebook.apps.instagram.feed import first_page, ranked, timeline
 from casebook.apps.instagram.feed import rules as feed_rules
 from casebook.apps.instagram.feed.schemas import FeedPage
