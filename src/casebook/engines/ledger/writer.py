@@ -6,39 +6,38 @@ each batch locks, not from being the only writer; batching is for speed.
 
 from __future__ import annotations
 
-import weakref
 import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from casebook.engines.ledger import batch, limits, model
 from casebook.platform.batching import GroupCommitter
+from casebook.platform.state import PerPlatform
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
 
 Writer = GroupCommitter[model.Request, model.TransferResult]
 
-# Writers per Platform without changing Platform: they die with it (weak keys). Not a locator: the
-# platform is always passed in explicitly, this only remembers which tasks belong to it.
-_writers: weakref.WeakKeyDictionary[Platform, list[Writer]] = weakref.WeakKeyDictionary()
+def _new_writers(platform: Platform) -> list[Writer]:
+    return [GroupCommitter(platform, name=f"ledger:{index}", commit_batch=batch.commit_batch,
+                           batch_max=limits.BATCH_REQUESTS_MAX, linger_s=limits.BATCH_LINGER_S,
+                           queue_max=limits.WRITER_QUEUE_MAX)
+            for index in range(limits.WRITER_PARTITIONS)]
+
+
+_writers: PerPlatform[list[Writer]] = PerPlatform(_new_writers)
 
 
 def writer_for(platform: Platform, key: str) -> Writer:
     """The partition writer of a key: the same key always meets the same writer, so in-process
     duplicates meet in one queue."""
-    writers = _writers.get(platform)
-    if writers is None:
-        writers = [GroupCommitter(platform, name=f"ledger:{index}", commit_batch=batch.commit_batch,
-                                  batch_max=limits.BATCH_REQUESTS_MAX, linger_s=limits.BATCH_LINGER_S,
-                                  queue_max=limits.WRITER_QUEUE_MAX)
-                   for index in range(limits.WRITER_PARTITIONS)]
-        _writers[platform] = writers
+    writers = _writers.of(platform)
     return writers[zlib.crc32(key.encode()) % len(writers)]
 
 
 async def stop_writers(platform: Platform) -> None:
-    for writer in _writers.pop(platform, []):
+    for writer in _writers.pop(platform) or []:
         await writer.stop()
 
 
@@ -55,4 +54,4 @@ async def submit_one_by_one(platform: Platform, requests: Sequence[model.Request
 
 def batches_committed(platform: Platform) -> int:
     """Batches this process's writers committed (for the benchmark's report)."""
-    return sum(writer.batches_committed for writer in _writers.get(platform, []))
+    return sum(writer.batches_committed for writer in _writers.get(platform) or [])

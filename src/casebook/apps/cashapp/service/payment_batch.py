@@ -11,7 +11,6 @@ payment only and leaves no trace of it.
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from casebook.apps.cashapp.models import PaymentRow, ProfileRow
 from casebook.engines import ledger
 from casebook.platform.batching import GroupCommitter
 from casebook.platform.errors import CasebookError, Invalid, LimitExceeded, NotFound
+from casebook.platform.state import PerPlatform
 from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -254,15 +254,12 @@ async def tally_of(uow: UnitOfWork, sender_id: int) -> _Tally:
 # 1,125-1,138 payments/s at 1 ms, 1,187-1,233/s at 4 ms, 894/s at 8 ms, same machine and hour).
 PAYMENTS_LINGER_S = 0.004
 
-_committers: weakref.WeakKeyDictionary[Platform, GroupCommitter[PaymentOrder, Sent]] = weakref.WeakKeyDictionary()
+_committers: PerPlatform[GroupCommitter[PaymentOrder, Sent]] = PerPlatform(
+    lambda platform: GroupCommitter(platform, name="cashapp.payments", commit_batch=commit_payments,
+                                    linger_s=PAYMENTS_LINGER_S))
 
 
 def committer_for(platform: Platform) -> GroupCommitter[PaymentOrder, Sent]:
     """This process's payment writer (one per platform: SQLite has one write connection anyway, and on
     PostgreSQL the batch's payer locks keep several processes' writers correct)."""
-    committer = _committers.get(platform)
-    if committer is None:
-        committer = GroupCommitter(platform, name="cashapp.payments", commit_batch=commit_payments,
-                                   linger_s=PAYMENTS_LINGER_S)
-        _committers[platform] = committer
-    return committer
+    return _committers.of(platform)

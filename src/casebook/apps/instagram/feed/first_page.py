@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -41,6 +40,7 @@ from casebook.apps.instagram.posts import bodies, insights, views
 from casebook.engines import social
 from casebook.platform.bus.events import Event
 from casebook.platform.cache import GetMany, tokens
+from casebook.platform.state import PerPlatform
 
 if TYPE_CHECKING:
     from casebook.platform.bootstrap import Platform
@@ -90,19 +90,12 @@ class _Pages:
             self._items.popitem(last=False)
 
 
-_pages: weakref.WeakKeyDictionary[Platform, _Pages] = weakref.WeakKeyDictionary()
-
-
-def _pages_of(platform: Platform) -> _Pages:
-    pages = _pages.get(platform)
-    if pages is None:
-        pages = _pages[platform] = _Pages(PAGES_MAX)
-    return pages
+_pages: PerPlatform[_Pages] = PerPlatform(lambda _platform: _Pages(PAGES_MAX))
 
 
 async def read(platform: Platform, *, viewer_id: int, limit: int) -> bytes:
     """The first page of the viewer's chronological feed as the API's JSON (a FeedPage)."""
-    pages, cache = _pages_of(platform), platform.cache
+    pages, cache = _pages.of(platform), platform.cache
     key = (viewer_id, limit)
     kept = pages.get(key)
     if kept is not None and (kept.expires_at <= time.monotonic() or kept.window != bodies.current_window()):

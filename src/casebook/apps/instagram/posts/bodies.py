@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -27,6 +26,7 @@ from casebook.apps.instagram.models import PlaceRow, PostMediaRow, PostRow, User
 from casebook.apps.instagram.posts.post_read import PlaceRead, PostMediaRead
 from casebook.engines import media
 from casebook.engines.media import limits as media_limits
+from casebook.platform.state import PerPlatform
 from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -101,14 +101,11 @@ class _Caches:
 
 
 # Per platform: URLs carry the platform's blob base URL and signing key (tests run many platforms at once).
-_caches: weakref.WeakKeyDictionary[Platform, _Caches] = weakref.WeakKeyDictionary()
+_caches: PerPlatform[_Caches] = PerPlatform(lambda _platform: _Caches())
 
 
 def _caches_of(platform: Platform) -> _Caches:
-    caches = _caches.get(platform)
-    if caches is None:
-        caches = _caches[platform] = _Caches()
-    return caches
+    return _caches.of(platform)
 
 
 def current_window() -> int:

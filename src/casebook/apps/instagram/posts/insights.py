@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from casebook.apps.instagram.models import PostRow, PostViewRow
 from casebook.apps.instagram.posts import repository
 from casebook.apps.instagram.posts.errors import PostNotFound
+from casebook.platform.state import PerPlatform
 from casebook.platform.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -86,14 +86,7 @@ class _Recorder:
             await self._write()  # what gathered since the last beat, before the database closes
 
 
-_recorders: weakref.WeakKeyDictionary[Platform, _Recorder] = weakref.WeakKeyDictionary()
-
-
-def _recorder(platform: Platform) -> _Recorder:
-    recorder = _recorders.get(platform)
-    if recorder is None:
-        recorder = _recorders[platform] = _Recorder(platform)
-    return recorder
+_recorders: PerPlatform[_Recorder] = PerPlatform(_Recorder)
 
 
 async def record_views(platform: Platform, viewer_id: int | None, post_ids: Iterable[int]) -> None:
@@ -102,7 +95,7 @@ async def record_views(platform: Platform, viewer_id: int | None, post_ids: Iter
     shown = tuple(dict.fromkeys(post_ids))[:VIEWS_PER_CALL_MAX]
     if viewer_id is None or not shown:
         return
-    _recorder(platform).add(viewer_id, shown, platform.clock.now())
+    _recorders.of(platform).add(viewer_id, shown, platform.clock.now())
 
 
 async def flush(platform: Platform) -> None:
